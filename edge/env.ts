@@ -1,0 +1,26 @@
+import type { TailorConfig } from './schema.ts';
+import type { Consent } from './request-context.ts';
+
+/** Bindings and secrets (wrangler.toml, .dev.vars, `wrangler secret put`). */
+export interface Env {
+  ASSETS: Fetcher;
+  CONFIG?: KVNamespace;
+  DB?: D1Database;
+  /** HMAC key for the profile cookie and preview links (required; at least 32 characters). */
+  TAILOR_SECRET?: string;
+  /** The key being rotated out: still verifies cookies signed with it. */
+  TAILOR_SECRET_PREVIOUS?: string;
+  /** Bearer token for /__tailor/api/* and the dashboard. */
+  TAILOR_ADMIN_TOKEN?: string;
+  /** Proxy this origin instead of serving demo-site/ from ASSETS. */
+  ORIGIN_URL?: string;
+  /** Kill switch: `off` serves the site untouched (no cookie, no rewrite). Also used by the bench as the baseline. */
+  TAILOR_PERSONALISATION?: string;
+}
+
+export interface Vars {
+  config: TailorConfig;
+  consent: Consent;
+}
+
+export type AppEnv = { Bindings: Env; Variables: Vars };

@@ -1,0 +1,73 @@
+/**
+ * Fetching the site: the ASSETS binding (demo-site/) by default, or the origin in
+ * ORIGIN_URL when Tailor sits in front of an existing site. Origin responses are
+ * cached at the edge (Cache API) as their own headers allow, *before*
+ * personalisation, so one cached copy serves every segment.
+ */
+const TAILOR_COOKIE = /^(?:__Host-)?tailor_/;
+
+/** The visitor's cookies minus Tailor's own: the origin never sees the profile. */
+export function stripTailorCookies(cookieHeader: string | null): string | null {
+  if (!cookieHeader) return null;
+  const kept = cookieHeader
+    .split(';')
+    .map((s) => s.trim())
+    .filter((s) => s && !TAILOR_COOKIE.test(s.split('=')[0] ?? ''));
+  return kept.length ? kept.join('; ') : null;
+}
+
+/** Whether a shared cache may keep this origin response (RFC 9111, the parts that matter here). */
+export function isSharedCacheable(res: Response): boolean {
+  if (res.status !== 200) return false;
+  if (res.headers.has('set-cookie')) return false;
+  const cc = (res.headers.get('cache-control') ?? '').toLowerCase();
+  if (/(?:^|,)\s*(?:private|no-store|no-cache)\b/.test(cc)) return false;
+  const vary = (res.headers.get('vary') ?? '').toLowerCase();
+  if (vary.includes('*') || vary.includes('cookie')) return false;
+  return /(?:s-maxage|max-age)\s*=\s*[1-9]/.test(cc);
+}
+
+export interface OriginOptions {
+  originUrl?: string | undefined;
+  assets: Fetcher;
+  /** Drop If-None-Match / If-Modified-Since: a 304 would let the browser reuse another visit's personalised copy. */
+  forPersonalisation: boolean;
+  waitUntil: (p: Promise<unknown>) => void;
+  cache?: Cache | undefined;
+}
+
+export async function fetchOrigin(request: Request, opts: OriginOptions): Promise<Response> {
+  const url = new URL(request.url);
+  const headers = new Headers(request.headers);
+  const cookies = stripTailorCookies(headers.get('cookie'));
+  if (cookies) headers.set('cookie', cookies);
+  else headers.delete('cookie');
+  if (opts.forPersonalisation) {
+    headers.delete('if-none-match');
+    headers.delete('if-modified-since');
+  }
+  if (!opts.originUrl) {
+    return opts.assets.fetch(new Request(request.url, { method: request.method, headers, redirect: 'manual' }));
+  }
+  const target = new URL(url.pathname + url.search, opts.originUrl);
+  const init: RequestInit = { method: request.method, headers, redirect: 'manual' };
+  if (request.method !== 'GET' && request.method !== 'HEAD') init.body = request.body;
+  const originReq = new Request(target.toString(), init);
+
+  // Only anonymous GETs are shared-cacheable; anything with credentials goes straight through.
+  const cacheable = opts.cache && request.method === 'GET' && !headers.has('authorization') && !cookies;
+  const cacheKey = new Request(target.toString(), { method: 'GET' });
+  if (cacheable) {
+    const hit = await opts.cache!.match(cacheKey).catch(() => undefined);
+    if (hit) return hit;
+  }
+  const res = await fetch(originReq);
+  if (cacheable && isSharedCacheable(res)) {
+    opts.waitUntil(opts.cache!.put(cacheKey, res.clone()).catch(() => {}));
+  }
+  return res;
+}
+
+export function isHtml(res: Response): boolean {
+  return (res.headers.get('content-type') ?? '').toLowerCase().includes('text/html');
+}

@@ -1,0 +1,996 @@
+/**
+ * The visitor profile: folding events (and the page request itself) into the
+ * compact summary defined in types.ts, and its cookie encoding.
+ *
+ * Pure functions without I/O: they run unchanged in Node, in the Worker and in
+ * the benchmarks. Every function returns a new profile and never mutates its input.
+ *
+ * Stored resolution (what a profile holds after folding, so encode/decode
+ * round-trips exactly): timestamps are whole milliseconds in [0, MAX_TS];
+ * counters are non-negative integers (revenue in cents); interest scores and
+ * numeric traits are rounded to 2 decimals.
+ */
+import type { IdentifyEvent, PageEvent, TailorEvent, TrackEvent } from './schema.ts';
+import { COUNTERS, MEDIA } from './types.ts';
+import type { ApplyContext, Bucket, Counter, Counts, Medium, Profile, SourceInfo, TraitValue } from './types.ts';
+import { classifySource } from './sources.ts';
+import { DAY_MS, DEFAULT_HALF_LIFE_DAYS, dayOf, interestScore } from './metrics.ts';
+
+// ---------------------------------------------------------------- constants
+
+/** Inactivity that ends a session. */
+export const SESSION_TIMEOUT_MS = 30 * 60_000;
+
+/** Interests kept (highest decayed score first); entries decayed below 0.005 are dropped. */
+export const MAX_INTERESTS = 12;
+/** Named sources kept (most sessions first; ties keep the most recently seen). */
+export const MAX_SOURCES = 8;
+export const MAX_TRAITS = 12;
+export const MAX_TRAIT_KEY = 32;
+export const MAX_TRAIT_STRING = 40;
+/** Numeric traits must satisfy |n| < this (longer numbers are more likely phone numbers than answers). */
+export const MAX_TRAIT_NUMBER = 1e7;
+export const MAX_EXP = 16;
+export const MAX_EXPOSED = 16;
+/** Interest categories, source names and campaigns (longer ones are cut to this length). */
+export const MAX_NAME = 40;
+/** Visitor id, page-view id, experiment and variant ids. */
+export const MAX_ID = 64;
+/** Interest points per signal: a page declaring the category, a product view, an add-to-cart, a purchase. */
+export const INTEREST_WEIGHTS = { page: 1, productView: 1, cartAdd: 2, purchase: 3 } as const;
+export const MAX_SCORE = 1e6;
+/** Largest single purchase value accepted (major units); larger values are clamped. */
+export const MAX_PURCHASE_VALUE = 1e7;
+/** Latest timestamp kept (ms, about the year 71,000): keeps every time delta a safe integer in the encoding. */
+export const MAX_TS = 2 ** 51;
+
+/**
+ * Bucket ages. A day's activity lives in a 1-day bucket until the whole
+ * calendar-aligned week (day % 7 == 0 .. +6) containing it is at least
+ * DAY_BUCKETS_DAYS old, then in that 7-day bucket until the aligned 28-day block
+ * (4 such weeks) ends WEEK_BUCKETS_DAYS or more ago, then in the 28-day bucket;
+ * blocks that ended more than MAX_BUCKET_AGE_DAYS ago are dropped (lifetime
+ * totals stay in `totals`). With countInWindow's midpoint rule this makes the
+ * 7-day window exact, 30 and 90 within ±3 days and 365 within ±14 days.
+ * Nested, calendar-aligned widths make merging independent of when it happens.
+ */
+export const DAY_BUCKETS_DAYS = 7;
+export const WEEK_BUCKETS_DAYS = 90;
+export const MAX_BUCKET_AGE_DAYS = 400;
+const WEEK = 7;
+const BLOCK = 28;
+
+/** Version byte of the cookie encoding (independent of Profile.v). */
+export const ENCODING_VERSION = 1;
+/**
+ * Hard ceiling for an encoded profile: the signed cookie adds about 60 characters
+ * and browsers drop cookies over 4096 bytes. Realistic profiles are far below it
+ * (a heavy one is ~1 KB); a pathological one sheds data to fit (see encodeProfile).
+ */
+export const MAX_ENCODED_CHARS = 3500;
+
+// ---------------------------------------------------------------- construction
+
+/** A 16-character url-safe random id (96 bits). */
+export function randomId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return toBase64Url(bytes, bytes.length);
+}
+
+export function emptyProfile(id: string = randomId()): Profile {
+  return {
+    v: 1,
+    id,
+    first: 0,
+    last: 0,
+    seq: 0,
+    session: null,
+    totals: {},
+    buckets: [],
+    sources: {},
+    interests: {},
+    lastPurchase: 0,
+    traits: {},
+    exp: {},
+    exposed: [],
+    edgeView: null,
+  };
+}
+
+function cloneProfile(p: Profile): Profile {
+  const interests: Profile['interests'] = {};
+  for (const k of Object.keys(p.interests)) {
+    const e = p.interests[k]!;
+    interests[k] = { score: e.score, t: e.t };
+  }
+  return {
+    v: 1,
+    id: p.id,
+    first: p.first,
+    last: p.last,
+    seq: p.seq,
+    session: p.session ? { ...p.session } : null,
+    totals: { ...p.totals },
+    buckets: p.buckets.map((b) => ({ day: b.day, width: b.width, counts: { ...b.counts } })),
+    sources: { ...p.sources },
+    interests,
+    lastPurchase: p.lastPurchase,
+    traits: { ...p.traits },
+    exp: { ...p.exp },
+    exposed: [...p.exposed],
+    edgeView: p.edgeView ? { ...p.edgeView } : null,
+  };
+}
+
+// ---------------------------------------------------------------- folding state
+
+interface Fold {
+  p: Profile;
+  /** Day used to place and age buckets for this fold. */
+  today: number;
+  host: string | undefined;
+  halfLifeMs: number;
+}
+
+function startFold(profile: Profile, now: number, host: string | undefined, halfLifeDays: number | undefined): Fold {
+  const p = cloneProfile(profile);
+  const hl = halfLifeDays !== undefined && Number.isFinite(halfLifeDays) && halfLifeDays > 0 ? halfLifeDays : DEFAULT_HALF_LIFE_DAYS;
+  // Never age buckets backwards: a profile touched later than `now` keeps its layout.
+  return { p, today: dayOf(Math.max(now, p.last)), host, halfLifeMs: hl * DAY_MS };
+}
+
+const clampTs = (ts: number): number => (Number.isFinite(ts) ? Math.min(MAX_TS, Math.max(0, Math.floor(ts))) : 0);
+const round2 = (x: number): number => Math.round(x * 100) / 100 + 0; // + 0 turns -0 into 0
+const satAdd = (a: number | undefined, n: number): number => Math.min(Number.MAX_SAFE_INTEGER, (a ?? 0) + n);
+const mod = (a: number, m: number): number => ((a % m) + m) % m;
+
+/** The bucket (start day, width) that `day` belongs to when today is `today`; null when too old to keep. */
+export function bucketFor(day: number, today: number): { day: number; width: number } | null {
+  const week = day - mod(day, WEEK);
+  if (today - (week + WEEK - 1) < DAY_BUCKETS_DAYS) return { day, width: 1 };
+  const block = day - mod(day, BLOCK);
+  const blockAge = today - (block + BLOCK - 1);
+  if (blockAge < WEEK_BUCKETS_DAYS) return { day: week, width: WEEK };
+  if (blockAge > MAX_BUCKET_AGE_DAYS) return null;
+  return { day: block, width: BLOCK };
+}
+
+function touch(f: Fold, ts: number): void {
+  const p = f.p;
+  if (p.first === 0 || ts < p.first) p.first = ts;
+  if (ts > p.last) p.last = ts;
+}
+
+/** Adds to a counter: lifetime total plus the bucket of the event's day. */
+function count(f: Fold, counter: Counter, ts: number, n = 1): void {
+  const p = f.p;
+  p.totals[counter] = satAdd(p.totals[counter], n);
+  const day = dayOf(ts);
+  let bucket = p.buckets.find((b) => day >= b.day && day < b.day + b.width);
+  if (!bucket) {
+    const key = bucketFor(day, f.today);
+    if (!key) return; // older than the retention: lifetime total only
+    bucket = { day: key.day, width: key.width, counts: {} };
+    p.buckets.push(bucket);
+  }
+  bucket.counts[counter] = satAdd(bucket.counts[counter], n);
+}
+
+/** Name normalisation shared by categories, sources and campaigns: trimmed, lower-case, bounded, well-formed. */
+function cleanName(raw: unknown): string | null {
+  if (typeof raw !== 'string') return null;
+  const s = wellFormed(raw.trim().toLowerCase().slice(0, MAX_NAME));
+  return s && s !== '__proto__' ? s : null;
+}
+
+function addSource(f: Fold, source: string | null): void {
+  const name = cleanName(source);
+  if (!name) return;
+  const s = f.p.sources;
+  const n = satAdd(s[name], 1);
+  delete s[name]; // re-insert last: key order records recency, the tie-breaker when pruning
+  s[name] = n;
+}
+
+function addInterest(f: Fold, raw: unknown, weight: number, ts: number): void {
+  const cat = cleanName(raw);
+  if (!cat) return;
+  const e = f.p.interests[cat];
+  if (!e) {
+    f.p.interests[cat] = { score: round2(Math.min(MAX_SCORE, weight)), t: ts };
+  } else if (ts >= e.t) {
+    e.score = round2(Math.min(MAX_SCORE, e.score * Math.pow(2, -(ts - e.t) / f.halfLifeMs) + weight));
+    e.t = ts;
+  } else {
+    // An older signal (out-of-order timestamp): add its weight decayed to the entry's time.
+    e.score = round2(Math.min(MAX_SCORE, e.score + weight * Math.pow(2, -(e.t - ts) / f.halfLifeMs)));
+  }
+}
+
+// ---------------------------------------------------------------- pages and sessions
+
+const PRODUCT_PATH = /^\/products?\/[^/]/i;
+const DEAL_PATH = /\/(?:sales?|deals?|outlet)(?![a-z0-9])/i;
+const DEAL_CAMPAIGN = /sale|deal|discount|coupon/;
+
+interface PageInput {
+  url: string;
+  referrer: string | null;
+  ts: number;
+  interests: readonly unknown[] | undefined;
+  /** Folded from the request: an e-mail session is only counted once a script confirms it. */
+  deferEmail: boolean;
+}
+
+function parseUrl(url: string): { path: string; campaign: string | null } {
+  try {
+    const u = new URL(url, 'https://unknown.invalid');
+    return { path: u.pathname, campaign: cleanName(u.searchParams.get('utm_campaign')) };
+  } catch {
+    return { path: '', campaign: null };
+  }
+}
+
+/**
+ * Starts or continues the session for a page at `ts`. A new session begins after
+ * 30 minutes of inactivity, on a campaign source (anything but internal/direct)
+ * different from the session's medium/source, or on a different utm_campaign.
+ * A page older than the current session's start never changes the session.
+ */
+function sessionFor(f: Fold, src: SourceInfo, campaign: string | null, ts: number, deferEmail: boolean): boolean {
+  const p = f.p;
+  const s = p.session;
+  const source = cleanName(src.source);
+  if (s) {
+    if (ts < s.start) return false;
+    const tagged = src.medium !== 'internal' && src.medium !== 'direct';
+    const fresh =
+      ts - s.last > SESSION_TIMEOUT_MS ||
+      (tagged && (src.medium !== s.medium || source !== s.source)) ||
+      (campaign !== null && campaign !== s.campaign);
+    if (!fresh) {
+      if (ts > s.last) s.last = ts;
+      return false;
+    }
+  }
+  const medium: Medium = src.medium === 'internal' ? 'direct' : src.medium;
+  p.session = { start: ts, last: ts, medium, source, campaign };
+  count(f, 'sessions', ts);
+  if (!(deferEmail && medium === 'email')) {
+    count(f, `sessions.${medium}` as Counter, ts);
+    addSource(f, source);
+  }
+  return true;
+}
+
+/** Folds one page view; returns the classification and whether it started a session. */
+function foldPage(f: Fold, page: PageInput): { src: SourceInfo; started: boolean } {
+  const src = classifySource({ url: page.url, referrer: page.referrer, ...(f.host ? { host: f.host } : {}) });
+  const { path, campaign } = parseUrl(page.url);
+  const started = sessionFor(f, src, campaign, page.ts, page.deferEmail);
+  count(f, 'pageviews', page.ts);
+  if (PRODUCT_PATH.test(path)) count(f, 'productViews', page.ts);
+  if (DEAL_PATH.test(path) || (campaign !== null && DEAL_CAMPAIGN.test(campaign))) count(f, 'dealViews', page.ts);
+  addPageInterests(f, page.interests, page.ts);
+  return { src, started };
+}
+
+function addPageInterests(f: Fold, interests: readonly unknown[] | undefined, ts: number): void {
+  if (!Array.isArray(interests)) return;
+  const seen = new Set<string>();
+  for (const raw of interests.slice(0, 16)) {
+    const cat = cleanName(raw);
+    if (!cat || seen.has(cat)) continue;
+    seen.add(cat);
+    addInterest(f, cat, INTEREST_WEIGHTS.page, ts);
+  }
+}
+
+/** Any event keeps a live session alive; only pages start one. */
+function extendSession(f: Fold, ts: number): void {
+  const s = f.p.session;
+  if (s && ts > s.last && ts - s.last <= SESSION_TIMEOUT_MS) s.last = ts;
+}
+
+function applyPage(f: Fold, e: PageEvent, ts: number): void {
+  const ev = f.p.edgeView;
+  if (e.pvid && ev && e.pvid === ev.id) {
+    // The edge already counted this view (and its session) from the request.
+    if (!ev.confirmed) {
+      f.p.edgeView = { ...ev, confirmed: true };
+      if (ev.medium === 'email') {
+        count(f, 'sessions.email', ts);
+        addSource(f, ev.source);
+      }
+    }
+    extendSession(f, ts);
+    addPageInterests(f, e.interests, ts);
+    return;
+  }
+  foldPage(f, { url: String(e.url), referrer: e.referrer ?? null, ts, interests: e.interests, deferEmail: false });
+}
+
+// ---------------------------------------------------------------- track and identify
+
+function purchaseCents(value: unknown): number | null {
+  const v = typeof value === 'number' ? value : typeof value === 'string' && /^\d+(?:\.\d+)?$/.test(value.trim()) ? Number(value) : NaN;
+  if (!Number.isFinite(v) || v < 0) return null;
+  return Math.round(Math.min(v, MAX_PURCHASE_VALUE) * 100);
+}
+
+/**
+ * Track names (case-insensitive): product_view | view_item → productViews;
+ * add_to_cart → cartAdds; checkout | begin_checkout → checkouts;
+ * purchase → purchases, revenue, lastPurchase; deal_view | coupon_applied → dealViews.
+ * A string `props.category` adds interest (product view +1, cart +2, purchase +3).
+ * Other names only advance seq.
+ */
+function applyTrack(f: Fold, e: TrackEvent, ts: number): void {
+  extendSession(f, ts);
+  const props = e.props ?? {};
+  switch (String(e.name).toLowerCase()) {
+    case 'product_view':
+    case 'view_item':
+      count(f, 'productViews', ts);
+      addInterest(f, props.category, INTEREST_WEIGHTS.productView, ts);
+      break;
+    case 'add_to_cart':
+      count(f, 'cartAdds', ts);
+      addInterest(f, props.category, INTEREST_WEIGHTS.cartAdd, ts);
+      break;
+    case 'checkout':
+    case 'begin_checkout':
+      count(f, 'checkouts', ts);
+      break;
+    case 'purchase': {
+      count(f, 'purchases', ts);
+      const cents = purchaseCents(props.value);
+      if (cents) count(f, 'revenue', ts, cents);
+      if (ts > f.p.lastPurchase) f.p.lastPurchase = ts;
+      addInterest(f, props.category, INTEREST_WEIGHTS.purchase, ts);
+      break;
+    }
+    case 'deal_view':
+    case 'coupon_applied':
+      count(f, 'dealViews', ts);
+      break;
+  }
+}
+
+const PII_KEY = /^(?:e-?mail(?:_?address)?|phone(?:_?number)?|mobile|tel(?:ephone)?|password|ssn)$/i;
+const EMAIL_LIKE = /[^\s@]+@[^\s@]+/;
+const PHONE_LIKE = /^(?:tel|phone|mobile)?[:\s]*[+\d\s\-().\/]+$/i;
+
+/** A trait value worth keeping, or undefined (drop). E-mail addresses and phone numbers are never kept. */
+export function cleanTrait(v: unknown): TraitValue | undefined {
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'number') {
+    const n = round2(v);
+    return Number.isFinite(n) && Math.abs(n) < MAX_TRAIT_NUMBER ? n : undefined;
+  }
+  if (typeof v !== 'string') return undefined;
+  const s = wellFormed(v.trim());
+  if (!s || s.length > MAX_TRAIT_STRING || EMAIL_LIKE.test(s)) return undefined;
+  if (PHONE_LIKE.test(s) && (s.match(/\d/g)?.length ?? 0) >= 7) return undefined;
+  return s;
+}
+
+function applyIdentify(f: Fold, e: IdentifyEvent, ts: number): void {
+  extendSession(f, ts);
+  const traits = f.p.traits;
+  for (const [key, raw] of Object.entries(e.traits ?? {})) {
+    if (!key || key.length > MAX_TRAIT_KEY || key === '__proto__' || key !== wellFormed(key) || PII_KEY.test(key)) continue;
+    delete traits[key]; // a rejected new value also removes the stale old one; re-insertion orders by recency
+    if (raw === null) continue;
+    const v = cleanTrait(raw);
+    if (v !== undefined) traits[key] = v;
+  }
+  const keys = Object.keys(traits);
+  for (let i = 0; i < keys.length - MAX_TRAITS; i++) delete traits[keys[i]!]; // oldest first
+}
+
+// ---------------------------------------------------------------- finishing a fold
+
+/** Ages buckets into wider ones, drops expired ones, keeps the top interests and sources. */
+function finishFold(f: Fold, now: number): Profile {
+  const p = f.p;
+  p.buckets = compactBuckets(p.buckets, f.today);
+  pruneInterests(p, Math.max(now, p.last), f.halfLifeMs / DAY_MS);
+  pruneSources(p);
+  return p;
+}
+
+export function compactBuckets(buckets: readonly Bucket[], today: number): Bucket[] {
+  const byDay = new Map<number, Bucket>();
+  for (const b of buckets) {
+    const key = bucketFor(b.day, today);
+    if (!key) continue;
+    // Never split: a bucket already wider than its target (e.g. aged by a later clock) stays as is.
+    const day = key.width > b.width ? key.day : b.day;
+    const width = Math.max(key.width, b.width);
+    const into = byDay.get(day);
+    if (!into) {
+      byDay.set(day, { day, width, counts: { ...b.counts } });
+      continue;
+    }
+    into.width = Math.max(into.width, width);
+    for (const c of COUNTERS) {
+      const n = b.counts[c];
+      if (n !== undefined) into.counts[c] = satAdd(into.counts[c], n);
+    }
+  }
+  return [...byDay.values()].sort((a, b) => b.day - a.day);
+}
+
+function pruneInterests(p: Profile, now: number, halfLifeDays: number): void {
+  const ranked = Object.keys(p.interests)
+    .map((k) => ({ k, s: interestScore(p, k, now, halfLifeDays) }))
+    .filter((x) => x.s >= 0.005)
+    .sort((a, b) => b.s - a.s || (a.k < b.k ? -1 : 1));
+  if (ranked.length === Object.keys(p.interests).length && ranked.length <= MAX_INTERESTS) return;
+  const keep = new Set(ranked.slice(0, MAX_INTERESTS).map((x) => x.k));
+  for (const k of Object.keys(p.interests)) if (!keep.has(k)) delete p.interests[k];
+}
+
+function pruneSources(p: Profile): void {
+  const names = Object.keys(p.sources);
+  if (names.length <= MAX_SOURCES) return;
+  // Most sessions first; on a tie the later key (more recently seen) wins.
+  const keep = new Set(
+    names
+      .map((k, i) => ({ k, i, n: p.sources[k]! }))
+      .sort((a, b) => b.n - a.n || b.i - a.i)
+      .slice(0, MAX_SOURCES)
+      .map((x) => x.k),
+  );
+  for (const k of names) if (!keep.has(k)) delete p.sources[k];
+}
+
+// ---------------------------------------------------------------- public folding API
+
+/**
+ * Folds a batch of SDK events into the profile. Events are applied in seq order;
+ * any event with seq <= the profile's seq (including a repeat inside the batch) is
+ * a replay and ignored, so applying the same batch twice changes the profile once.
+ * Event times are clamped to `context.now` when given (a browser clock ahead of
+ * the edge's must not create future buckets).
+ */
+export function applyEvents(
+  profile: Profile,
+  events: readonly TailorEvent[],
+  context: ApplyContext = {},
+): { profile: Profile; applied: number; duplicates: number } {
+  const sorted = events.filter((e) => e && typeof e === 'object' && Number.isFinite(e.seq)).sort((a, b) => a.seq - b.seq);
+  const ctxNow = context.now !== undefined && Number.isFinite(context.now) ? clampTs(context.now) : undefined;
+  const tsOf = (e: TailorEvent): number => {
+    const ts = clampTs(e.ts);
+    return ctxNow !== undefined ? Math.min(ts, ctxNow) : ts;
+  };
+  let seq = profile.seq;
+  const fresh: TailorEvent[] = [];
+  for (const e of sorted) {
+    if (e.seq <= seq) continue;
+    seq = e.seq;
+    fresh.push(e);
+  }
+  const duplicates = events.length - fresh.length;
+  if (fresh.length === 0) return { profile: cloneProfile(profile), applied: 0, duplicates };
+
+  const now = ctxNow ?? Math.max(...fresh.map(tsOf));
+  const f = startFold(profile, now, context.host, context.halfLifeDays);
+  for (const e of fresh) {
+    const ts = tsOf(e);
+    touch(f, ts);
+    f.p.seq = Math.min(Number.MAX_SAFE_INTEGER, Math.floor(e.seq));
+    if (e.type === 'page') applyPage(f, e, ts);
+    else if (e.type === 'track') applyTrack(f, e, ts);
+    else if (e.type === 'identify') applyIdentify(f, e, ts);
+  }
+  return { profile: finishFold(f, now), applied: fresh.length, duplicates };
+}
+
+export interface PageRequest {
+  url: string;
+  referrer?: string | null;
+  /** The site's host, for internal referrers. */
+  host?: string;
+  /** Id the edge gives this page view; the SDK echoes it in its page event. */
+  pvid: string;
+  now: number;
+  halfLifeDays?: number;
+  /** Categories the edge knows for this page. Leave empty if the page declares them through the SDK (they would count twice). */
+  interests?: string[];
+}
+
+/**
+ * Folds the page request itself in before evaluation, exactly as a page event
+ * would be, and records it as `edgeView` so the SDK's page event for the same
+ * view (same pvid) is not counted again. A new e-mail session is counted in
+ * `sessions` at once but in `sessions.email` and `sources` only when the SDK
+ * confirms the view: mail scanners follow every link without running scripts.
+ *
+ * `edgeView.medium/source` describe the session start this view is waiting to
+ * confirm: the new session's medium when the request started one, `email` again
+ * when it continued a still-unconfirmed e-mail session, otherwise `internal`/null.
+ * Folding the same pvid twice (a retried request) changes nothing.
+ */
+export function foldRequest(profile: Profile, req: PageRequest): Profile {
+  const pvid = String(req.pvid).slice(0, MAX_ID);
+  if (profile.edgeView?.id === pvid) return cloneProfile(profile);
+  const now = clampTs(req.now);
+  const f = startFold(profile, now, req.host, req.halfLifeDays);
+  const prev = f.p.edgeView;
+  const pendingEmail = prev && !prev.confirmed && prev.medium === 'email' ? prev : null;
+  touch(f, now);
+  const { started } = foldPage(f, { url: req.url, referrer: req.referrer ?? null, ts: now, interests: req.interests, deferEmail: true });
+  const s = f.p.session;
+  f.p.edgeView =
+    started && s
+      ? { id: pvid, medium: s.medium, source: s.source, confirmed: false }
+      : pendingEmail
+        ? { id: pvid, medium: 'email', source: pendingEmail.source, confirmed: false }
+        : { id: pvid, medium: 'internal', source: null, confirmed: false };
+  return finishFold(f, now);
+}
+
+// ---------------------------------------------------------------- encoding
+
+/*
+ * Layout (all integers unsigned LEB128 varints unless noted; "zz" = zigzag signed):
+ *   u8 version | u8 flags (1 session, 2 edgeView, 4 edgeView.confirmed)
+ *   str id | last | time first | seq | time lastPurchase
+ *   [session: time start, time last, u8 medium, str source, str campaign]
+ *   [edgeView: str id, u8 medium, str source]
+ *   counts totals
+ *   n buckets: (zz(gap)·4 + widthCode) [width when code 3], counts — newest first, gap in days
+ *   n sources: str name, count | n interests: str name, score·100, time t
+ *   n traits: str key, tag (0 false, 1 true, 2 string, 3 number), [str | zz(value·100)]
+ *   n exp: str key, str variant | n exposed: str
+ *   u32 CRC-32 (big-endian) of everything before
+ * time(x) = 0 for 0, else zz(last − x) + 1. counts = presence mask (counters in
+ * COUNTER_ORDER, most common first) then the present values.
+ * str: 0 = null, 2·len+2 = UTF-8 literal, 2·i+1 = the i-th literal already written.
+ * The whole is base64url without padding (cookie-safe, no dots).
+ */
+
+/** Counter order inside a counts mask: the usual counters of a visit fit one varint byte. */
+const COUNTER_ORDER: readonly Counter[] = [
+  'sessions',
+  'pageviews',
+  'sessions.direct',
+  'productViews',
+  'sessions.search',
+  'sessions.email',
+  'sessions.social',
+  'dealViews',
+  'cartAdds',
+  'checkouts',
+  'purchases',
+  'revenue',
+  'sessions.referral',
+  'sessions.paid',
+  'sessions.chatbot',
+];
+const WIDTH_CODES = [1, WEEK, BLOCK] as const;
+const MAX_WIDTH = 10_000;
+const MAX_LIST = 64;
+
+class Writer {
+  buf = new Uint8Array(1024);
+  n = 0;
+  strings = new Map<string, number>();
+
+  byte(b: number): void {
+    if (this.n === this.buf.length) {
+      const next = new Uint8Array(this.buf.length * 2);
+      next.set(this.buf);
+      this.buf = next;
+    }
+    this.buf[this.n++] = b;
+  }
+  uv(x: number): void {
+    let v = x;
+    while (v >= 128) {
+      this.byte((v % 128) | 128);
+      v = Math.floor(v / 128);
+    }
+    this.byte(v);
+  }
+  zz(x: number): void {
+    this.uv(x >= 0 ? x * 2 : -x * 2 - 1);
+  }
+  str(s: string | null): void {
+    if (s === null) return this.byte(0);
+    const ref = this.strings.get(s);
+    if (ref !== undefined) return this.uv(ref * 2 + 1);
+    this.strings.set(s, this.strings.size);
+    const bytes = utf8(s);
+    this.uv(bytes.length * 2 + 2);
+    for (const b of bytes) this.byte(b);
+  }
+}
+
+const textEncoder = new TextEncoder();
+const textDecoder = new TextDecoder('utf-8', { fatal: true });
+
+function utf8(s: string): Uint8Array | number[] {
+  const out: number[] = [];
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 127) return textEncoder.encode(s);
+    out.push(c);
+  }
+  return out;
+}
+
+/** Thrown inside decoding; never escapes decodeProfile. */
+class Malformed extends Error {}
+const fail = (): never => {
+  throw new Malformed();
+};
+
+class Reader {
+  pos = 0;
+  strings: string[] = [];
+  bytes: Uint8Array;
+  end: number;
+  constructor(bytes: Uint8Array, end: number) {
+    this.bytes = bytes;
+    this.end = end;
+  }
+  byte(): number {
+    if (this.pos >= this.end) fail();
+    return this.bytes[this.pos++]!;
+  }
+  uv(max = Number.MAX_SAFE_INTEGER): number {
+    let v = 0;
+    let scale = 1;
+    for (let i = 0; ; i++) {
+      if (i === 8) fail();
+      const b = this.byte();
+      v += (b & 127) * scale;
+      if (b < 128) break;
+      scale *= 128;
+    }
+    if (v > max) fail();
+    return v;
+  }
+  zz(maxAbs: number): number {
+    const u = this.uv();
+    const v = u % 2 === 0 ? u / 2 : -(u + 1) / 2;
+    if (Math.abs(v) > maxAbs) fail();
+    return v + 0;
+  }
+  str(maxLen: number, nullable = false): string | null {
+    const tag = this.uv();
+    if (tag === 0) return nullable ? null : fail();
+    if (tag % 2 === 1) {
+      const s = this.strings[(tag - 1) / 2];
+      if (s === undefined || s.length > maxLen) fail();
+      return s!;
+    }
+    const len = (tag - 2) / 2;
+    if (len > maxLen * 3 || this.pos + len > this.end) fail();
+    let s = '';
+    let ascii = true;
+    for (let i = this.pos; i < this.pos + len; i++) if (this.bytes[i]! > 127) ascii = false;
+    if (ascii) for (let i = this.pos; i < this.pos + len; i++) s += String.fromCharCode(this.bytes[i]!);
+    else s = textDecoder.decode(this.bytes.subarray(this.pos, this.pos + len));
+    this.pos += len;
+    if (s.length > maxLen) fail();
+    this.strings.push(s);
+    return s;
+  }
+  key(maxLen: number, into: object): string {
+    const k = this.str(maxLen)!;
+    if (k === '__proto__' || Object.hasOwn(into, k)) fail();
+    return k;
+  }
+}
+
+const intIn = (x: unknown, max: number): number => (typeof x === 'number' && x > 0 ? Math.min(max, Math.floor(x)) : 0);
+const timeIn = (x: unknown): number => (typeof x === 'number' ? clampTs(x) : 0);
+const mediumIndex = (m: unknown): number => Math.max(0, MEDIA.indexOf(m as Medium));
+const clip = (s: unknown, max: number): string => (typeof s === 'string' ? s.slice(0, max) : '');
+
+function writeTime(w: Writer, last: number, x: unknown): void {
+  const t = timeIn(x);
+  if (t === 0) w.byte(0);
+  else w.uv((last - t >= 0 ? (last - t) * 2 : (t - last) * 2 - 1) + 1);
+}
+
+function readTime(r: Reader, last: number): number {
+  const u = r.uv();
+  if (u === 0) return 0;
+  const d = (u - 1) % 2 === 0 ? (u - 1) / 2 : -u / 2;
+  const t = last - d;
+  if (t <= 0 || t > MAX_TS) fail();
+  return t;
+}
+
+function writeCounts(w: Writer, counts: Counts): void {
+  let mask = 0;
+  for (let i = 0; i < COUNTER_ORDER.length; i++) if (counts[COUNTER_ORDER[i]!] !== undefined) mask += 2 ** i;
+  w.uv(mask);
+  for (const c of COUNTER_ORDER) if (counts[c] !== undefined) w.uv(intIn(counts[c], Number.MAX_SAFE_INTEGER));
+}
+
+function readCounts(r: Reader): Counts {
+  const mask = r.uv(2 ** COUNTER_ORDER.length - 1);
+  const counts: Counts = {};
+  for (let i = 0; i < COUNTER_ORDER.length; i++) if (Math.floor(mask / 2 ** i) % 2 === 1) counts[COUNTER_ORDER[i]!] = r.uv();
+  return counts;
+}
+
+/** Entries of a record, first `max` only. */
+const entries = <T>(o: Record<string, T>, max: number): [string, T][] => Object.entries(o ?? {}).slice(0, max);
+
+function writeProfile(p: Profile): Uint8Array {
+  const w = new Writer();
+  const last = timeIn(p.last);
+  const s = p.session;
+  const ev = p.edgeView;
+  w.byte(ENCODING_VERSION);
+  w.byte((s ? 1 : 0) | (ev ? 2 : 0) | (ev?.confirmed ? 4 : 0));
+  w.str(clip(p.id, MAX_ID));
+  w.uv(last);
+  writeTime(w, last, p.first);
+  w.uv(intIn(p.seq, Number.MAX_SAFE_INTEGER));
+  writeTime(w, last, p.lastPurchase);
+  if (s) {
+    writeTime(w, last, s.start);
+    writeTime(w, last, s.last);
+    w.byte(mediumIndex(s.medium));
+    w.str(s.source === null ? null : clip(s.source, MAX_NAME));
+    w.str(s.campaign === null ? null : clip(s.campaign, MAX_NAME));
+  }
+  if (ev) {
+    w.str(clip(ev.id, MAX_ID));
+    w.byte(mediumIndex(ev.medium));
+    w.str(ev.source === null ? null : clip(ev.source, MAX_NAME));
+  }
+  writeCounts(w, p.totals ?? {});
+
+  const buckets = (p.buckets ?? []).slice(0, MAX_LIST);
+  w.uv(buckets.length);
+  let prevStart = dayOf(last) + 1;
+  for (const b of buckets) {
+    const width = Math.max(1, intIn(b.width, MAX_WIDTH));
+    const day = intIn(b.day, dayOf(MAX_TS));
+    const gap = prevStart - (day + width);
+    const code = WIDTH_CODES.indexOf(width as 1);
+    w.uv((gap >= 0 ? gap * 2 : -gap * 2 - 1) * 4 + (code < 0 ? 3 : code));
+    if (code < 0) w.uv(width);
+    writeCounts(w, b.counts ?? {});
+    prevStart = day;
+  }
+
+  const sources = entries(p.sources, MAX_SOURCES).filter(([k]) => k.length <= MAX_NAME);
+  w.uv(sources.length);
+  for (const [k, n] of sources) {
+    w.str(k);
+    w.uv(intIn(n, Number.MAX_SAFE_INTEGER));
+  }
+  const interests = entries(p.interests, MAX_INTERESTS).filter(([k]) => k.length <= MAX_NAME);
+  w.uv(interests.length);
+  for (const [k, e] of interests) {
+    w.str(k);
+    w.uv(Math.round(Math.min(MAX_SCORE, Math.max(0, Number(e?.score) || 0)) * 100));
+    writeTime(w, last, e?.t);
+  }
+  const traits = entries(p.traits, MAX_TRAITS).filter(([k, v]) => k.length <= MAX_TRAIT_KEY && cleanTrait(v) === v);
+  w.uv(traits.length);
+  for (const [k, v] of traits) {
+    w.str(k);
+    if (typeof v === 'boolean') w.byte(v ? 1 : 0);
+    else if (typeof v === 'string') {
+      w.byte(2);
+      w.str(v);
+    } else {
+      w.byte(3);
+      w.zz(Math.round(v * 100));
+    }
+  }
+  const exp = entries(p.exp, MAX_EXP).filter(([k, v]) => k.length <= MAX_ID && typeof v === 'string' && v.length <= MAX_ID);
+  w.uv(exp.length);
+  for (const [k, v] of exp) {
+    w.str(k);
+    w.str(v);
+  }
+  const exposed = (p.exposed ?? []).slice(0, MAX_EXPOSED).filter((x) => typeof x === 'string' && x.length <= MAX_ID);
+  w.uv(exposed.length);
+  for (const x of exposed) w.str(x);
+
+  const crc = crc32(w.buf, w.n);
+  w.byte(crc >>> 24);
+  w.byte((crc >>> 16) & 255);
+  w.byte((crc >>> 8) & 255);
+  w.byte(crc & 255);
+  return w.buf.subarray(0, w.n);
+}
+
+function readProfile(bytes: Uint8Array): Profile {
+  const n = bytes.length - 4;
+  if (n < 2) fail();
+  const stored = ((bytes[n]! << 24) | (bytes[n + 1]! << 16) | (bytes[n + 2]! << 8) | bytes[n + 3]!) >>> 0;
+  if (crc32(bytes, n) !== stored) fail();
+  const r = new Reader(bytes, n);
+  if (r.byte() !== ENCODING_VERSION) fail();
+  const flags = r.byte();
+  if (flags > 7 || (flags & 4 && !(flags & 2))) fail();
+  const p = emptyProfile(r.str(MAX_ID)!);
+  const last = (p.last = r.uv(MAX_TS));
+  p.first = readTime(r, last);
+  p.seq = r.uv();
+  p.lastPurchase = readTime(r, last);
+  const medium = (): Medium => MEDIA[r.byte()] ?? fail();
+  if (flags & 1) {
+    p.session = { start: readTime(r, last), last: readTime(r, last), medium: medium(), source: r.str(MAX_NAME, true), campaign: r.str(MAX_NAME, true) };
+  }
+  if (flags & 2) {
+    p.edgeView = { id: r.str(MAX_ID)!, medium: medium(), source: r.str(MAX_NAME, true), confirmed: (flags & 4) !== 0 };
+  }
+  p.totals = readCounts(r);
+
+  const nb = r.uv(MAX_LIST);
+  let prevStart = dayOf(last) + 1;
+  for (let i = 0; i < nb; i++) {
+    const head = r.uv();
+    const code = head % 4;
+    const z = (head - code) / 4;
+    const gap = z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+    const width = code < 3 ? WIDTH_CODES[code]! : r.uv(MAX_WIDTH);
+    if (code === 3 && (width < 1 || (WIDTH_CODES as readonly number[]).includes(width))) fail();
+    const day = prevStart - gap - width;
+    if (day < 0 || day > dayOf(MAX_TS)) fail();
+    p.buckets.push({ day, width, counts: readCounts(r) });
+    prevStart = day;
+  }
+
+  const ns = r.uv(MAX_SOURCES);
+  for (let i = 0; i < ns; i++) {
+    const k = r.key(MAX_NAME, p.sources);
+    p.sources[k] = r.uv();
+  }
+  const ni = r.uv(MAX_INTERESTS);
+  for (let i = 0; i < ni; i++) {
+    const k = r.key(MAX_NAME, p.interests);
+    p.interests[k] = { score: r.uv(MAX_SCORE * 100) / 100, t: readTime(r, last) };
+  }
+  const nt = r.uv(MAX_TRAITS);
+  for (let i = 0; i < nt; i++) {
+    const k = r.key(MAX_TRAIT_KEY, p.traits);
+    const tag = r.byte();
+    let v: TraitValue;
+    if (tag === 0 || tag === 1) v = tag === 1;
+    else if (tag === 2) v = r.str(MAX_TRAIT_STRING)!;
+    else if (tag === 3) v = r.zz(MAX_TRAIT_NUMBER * 100 - 1) / 100;
+    else return fail();
+    if (cleanTrait(v) !== v) fail();
+    p.traits[k] = v;
+  }
+  const ne = r.uv(MAX_EXP);
+  for (let i = 0; i < ne; i++) {
+    const k = r.key(MAX_ID, p.exp);
+    p.exp[k] = r.str(MAX_ID)!;
+  }
+  const nx = r.uv(MAX_EXPOSED);
+  for (let i = 0; i < nx; i++) p.exposed.push(r.str(MAX_ID)!);
+  if (r.pos !== n) fail();
+  return p;
+}
+
+/**
+ * Degraded copies tried in turn when a profile does not fit MAX_ENCODED_CHARS
+ * (only possible with unusually long ids or values): older history and
+ * zero-party extras go first, experiment assignments last.
+ */
+const SHED: ((p: Profile) => void)[] = [
+  (p) => (p.buckets = p.buckets.filter((b) => b.day + b.width > dayOf(p.last) - 90)),
+  (p) => (p.traits = {}),
+  (p) => {
+    p.sources = Object.fromEntries(Object.entries(p.sources).slice(-3));
+    p.interests = Object.fromEntries(Object.entries(p.interests).slice(0, 4));
+    p.buckets = p.buckets.filter((b) => b.width === 1);
+  },
+  (p) => (p.exposed = []),
+  (p) => (p.exp = {}),
+];
+
+/**
+ * The profile as a compact cookie-safe string (base64url). Values are written at
+ * the resolution the fold keeps (ms timestamps, integer counters, 2-decimal
+ * scores), so `decodeProfile(encodeProfile(p))` deep-equals any profile the fold
+ * produced. Over-long strings or lists beyond the caps (possible only in
+ * hand-built profiles) are cut or dropped rather than rejected.
+ */
+export function encodeProfile(p: Profile): string {
+  let bytes = writeProfile(p);
+  if (base64UrlLength(bytes.length) > MAX_ENCODED_CHARS) {
+    const copy = cloneProfile(p);
+    for (const shed of SHED) {
+      shed(copy);
+      bytes = writeProfile(copy);
+      if (base64UrlLength(bytes.length) <= MAX_ENCODED_CHARS) break;
+    }
+  }
+  return toBase64Url(bytes, bytes.length);
+}
+
+/** The profile in an encoded string, or null for anything malformed. Never throws. */
+export function decodeProfile(s: string): Profile | null {
+  if (typeof s !== 'string' || s.length > MAX_ENCODED_CHARS) return null;
+  const bytes = fromBase64Url(s);
+  if (!bytes) return null;
+  try {
+    return readProfile(bytes);
+  } catch {
+    return null; // Malformed, or invalid UTF-8 from TextDecoder
+  }
+}
+
+// ---------------------------------------------------------------- base64url, CRC-32, strings
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const B64_INDEX = new Int16Array(128).fill(-1);
+for (let i = 0; i < 64; i++) B64_INDEX[B64.charCodeAt(i)] = i;
+
+const base64UrlLength = (n: number): number => Math.ceil((n * 4) / 3);
+
+function toBase64Url(bytes: Uint8Array, n: number): string {
+  const out: string[] = [];
+  let i = 0;
+  for (; i + 2 < n; i += 3) {
+    const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    out.push(B64[v >> 18]! + B64[(v >> 12) & 63]! + B64[(v >> 6) & 63]! + B64[v & 63]!);
+  }
+  if (n - i === 1) {
+    const v = bytes[i]!;
+    out.push(B64[v >> 2]! + B64[(v & 3) << 4]!);
+  } else if (n - i === 2) {
+    const v = (bytes[i]! << 8) | bytes[i + 1]!;
+    out.push(B64[v >> 10]! + B64[(v >> 4) & 63]! + B64[(v & 15) << 2]!);
+  }
+  return out.join('');
+}
+
+/** Strict: only the alphabet, no padding, and unused trailing bits must be zero (one string per byte sequence). */
+function fromBase64Url(s: string): Uint8Array | null {
+  const rem = s.length % 4;
+  if (rem === 1) return null;
+  const out = new Uint8Array(Math.floor((s.length * 3) / 4));
+  let o = 0;
+  let acc = 0;
+  let bits = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const v = c < 128 ? B64_INDEX[c]! : -1;
+    if (v < 0) return null;
+    acc = ((acc << 6) | v) & 0xffffff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (acc >> bits) & 255;
+    }
+  }
+  if (bits > 0 && (acc & ((1 << bits) - 1)) !== 0) return null;
+  return out;
+}
+
+const CRC_TABLE = new Int32Array(256);
+for (let n = 0; n < 256; n++) {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  CRC_TABLE[n] = c;
+}
+
+function crc32(bytes: Uint8Array, n: number): number {
+  let c = -1;
+  for (let i = 0; i < n; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 255]! ^ (c >>> 8);
+  return (c ^ -1) >>> 0;
+}
+
+/** Replaces lone surrogates so the UTF-8 round trip is exact. */
+function wellFormed(s: string): string {
+  return /[\ud800-\udfff]/.test(s) ? s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd') : s;
+}

@@ -1,0 +1,132 @@
+/**
+ * The reporting store (D1). Writes run off the response path (waitUntil) and
+ * never fail a request: a failed write is counted and logged without personal data.
+ * Only what reports need is kept: a random visitor id, the page path without its
+ * query string, the medium, purchase value.
+ */
+import type { TailorEvent } from './schema.ts';
+
+export const reportingHealth = { failures: 0, lastError: '' };
+
+export const dayKey = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+
+/** D1 allows 100 bound parameters per statement. */
+function chunkedInsert(db: D1Database, sqlHead: string, cols: number, rows: unknown[][]): D1PreparedStatement[] {
+  const per = Math.floor(100 / cols);
+  const out: D1PreparedStatement[] = [];
+  for (let i = 0; i < rows.length; i += per) {
+    const part = rows.slice(i, i + per);
+    const values = part.map(() => `(${Array(cols).fill('?').join(',')})`).join(',');
+    out.push(db.prepare(`${sqlHead} VALUES ${values}`).bind(...part.flat()));
+  }
+  return out;
+}
+
+function pathOf(url: string): string | null {
+  try {
+    return new URL(url).pathname.slice(0, 256);
+  } catch {
+    return null;
+  }
+}
+
+export interface ReportBatch {
+  visitor: string;
+  now: number;
+  events?: TailorEvent[];
+  segments?: string[];
+  /** Sessions that started, by medium (from the profile's per-medium counters before/after). */
+  sessions?: Record<string, number>;
+  exposures?: { experiment: string; variant: string }[];
+  conversions?: { experiment: string; variant: string; goal: string }[];
+  /** The medium of the current session, stored with the events. */
+  medium?: string | null;
+}
+
+export function reportStatements(db: D1Database, b: ReportBatch): D1PreparedStatement[] {
+  const day = dayKey(b.now);
+  const stmts: D1PreparedStatement[] = [];
+  if (b.events?.length) {
+    const rows = b.events.map((e) => [
+      e.id,
+      b.visitor,
+      e.type,
+      e.type === 'track' ? e.name : null,
+      e.type === 'page' ? pathOf(e.url) : null,
+      b.medium ?? null,
+      e.type === 'track' && e.name === 'purchase' && typeof e.props?.value === 'number' && Number.isFinite(e.props.value)
+        ? Math.round(Math.min(Math.max(e.props.value, 0), 1e7) * 100)
+        : null,
+      e.ts,
+      dayKey(e.ts),
+    ]);
+    stmts.push(...chunkedInsert(db, 'INSERT OR IGNORE INTO events (id, visitor, type, name, path, medium, value_cents, ts, day)', 9, rows));
+  }
+  if (b.segments?.length) {
+    stmts.push(...chunkedInsert(db, 'INSERT OR IGNORE INTO segment_members (day, segment, visitor)', 3, b.segments.map((s) => [day, s, b.visitor])));
+  }
+  for (const [medium, n] of Object.entries(b.sessions ?? {})) {
+    if (n > 0) {
+      stmts.push(
+        db
+          .prepare('INSERT INTO traffic (day, medium, sessions) VALUES (?, ?, ?) ON CONFLICT (day, medium) DO UPDATE SET sessions = sessions + excluded.sessions')
+          .bind(day, medium, n),
+      );
+    }
+  }
+  for (const x of b.exposures ?? []) {
+    stmts.push(db.prepare('INSERT OR IGNORE INTO exposures (experiment, visitor, variant, ts, day) VALUES (?, ?, ?, ?, ?)').bind(x.experiment, b.visitor, x.variant, b.now, day));
+  }
+  for (const c of b.conversions ?? []) {
+    stmts.push(
+      db.prepare('INSERT OR IGNORE INTO conversions (experiment, visitor, variant, goal, ts, day) VALUES (?, ?, ?, ?, ?, ?)').bind(c.experiment, b.visitor, c.variant, c.goal, b.now, day),
+    );
+  }
+  return stmts;
+}
+
+/** Writes a report batch; never throws. */
+export async function writeReport(db: D1Database | undefined, b: ReportBatch): Promise<void> {
+  if (!db) return;
+  try {
+    const stmts = reportStatements(db, b);
+    if (stmts.length) await db.batch(stmts);
+  } catch (error) {
+    reportingHealth.failures++;
+    reportingHealth.lastError = error instanceof Error ? error.message.slice(0, 200) : 'unknown';
+    console.error(`tailor: reporting write failed (${reportingHealth.failures} so far): ${reportingHealth.lastError}`);
+  }
+}
+
+// ------------------------------------------------------------------ reads (admin API)
+
+export async function segmentSizes(db: D1Database, sinceDay: string): Promise<{ day: string; segment: string; visitors: number }[]> {
+  const r = await db
+    .prepare('SELECT day, segment, COUNT(*) AS visitors FROM segment_members WHERE day >= ? GROUP BY day, segment ORDER BY day')
+    .bind(sinceDay)
+    .all<{ day: string; segment: string; visitors: number }>();
+  return r.results;
+}
+
+/** Distinct visitors per segment over a period (today, 7 days, 30 days). */
+export async function segmentReach(db: D1Database, sinceDay: string): Promise<Record<string, number>> {
+  const r = await db
+    .prepare('SELECT segment, COUNT(DISTINCT visitor) AS visitors FROM segment_members WHERE day >= ? GROUP BY segment')
+    .bind(sinceDay)
+    .all<{ segment: string; visitors: number }>();
+  return Object.fromEntries(r.results.map((x) => [x.segment, x.visitors]));
+}
+
+export async function trafficByMedium(db: D1Database, sinceDay: string): Promise<{ day: string; medium: string; sessions: number }[]> {
+  const r = await db
+    .prepare('SELECT day, medium, sessions FROM traffic WHERE day >= ? ORDER BY day, medium')
+    .bind(sinceDay)
+    .all<{ day: string; medium: string; sessions: number }>();
+  return r.results;
+}
+
+export async function eventCount(db: D1Database): Promise<{ events: number; byType: Record<string, number> }> {
+  const r = await db.prepare('SELECT type, COUNT(*) AS n FROM events GROUP BY type').all<{ type: string; n: number }>();
+  const byType = Object.fromEntries(r.results.map((x) => [x.type, x.n]));
+  return { events: r.results.reduce((a, x) => a + x.n, 0), byType };
+}

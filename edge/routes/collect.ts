@@ -1,0 +1,108 @@
+/**
+ * POST /__tailor/collect: validate the batch (envelope, then each event on its
+ * own), fold the valid events into the profile, re-evaluate, set a fresh cookie
+ * and answer with segments and rendered slots. Reporting goes to D1 off the
+ * response path. Bad input is a 4xx JSON error; valid events in a partly bad
+ * batch still count.
+ */
+import type { Context } from 'hono';
+import { getCookie } from 'hono/cookie';
+import type { AppEnv } from '../env.ts';
+import { jsonError } from '../errors.ts';
+import { evaluateVisitor } from '../evaluate.ts';
+import { applyEvents, emptyProfile } from '../profile.ts';
+import { writeReport } from '../reporting.ts';
+import { CONSENT_COOKIE, requestContext, resolveConsent } from '../request-context.ts';
+import { batchEnvelopeSchema, eventSchema, LIMITS, type CollectReply, type TailorEvent } from '../schema.ts';
+import type { Profile } from '../types.ts';
+import { profileCookie, readProfile } from '../visitor.ts';
+import { sessionDeltas } from './session-deltas.ts';
+
+export type ParsedBatch =
+  | { ok: true; events: TailorEvent[]; rejected: { index: number; error: string }[] }
+  | { ok: false; status: 400 | 413 | 415; code: string; message: string };
+
+/** Parses a raw collect body. Pure, so it can be fuzzed in Node. */
+export function parseBatch(contentType: string | null, text: string): ParsedBatch {
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json' && type !== 'text/plain') {
+    return { ok: false, status: 415, code: 'unsupported_media_type', message: 'send the batch as application/json or text/plain' };
+  }
+  if (text.length > LIMITS.batchBytes) return { ok: false, status: 413, code: 'payload_too_large', message: `a batch is at most ${LIMITS.batchBytes} bytes` };
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return { ok: false, status: 400, code: 'invalid_json', message: 'the body is not valid JSON' };
+  }
+  const envelope = batchEnvelopeSchema.safeParse(body);
+  if (!envelope.success) {
+    const issue = envelope.error.issues[0];
+    return { ok: false, status: 400, code: 'invalid_batch', message: `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'} (expected { "v": 1, "events": [1..${LIMITS.batchEvents}] })` };
+  }
+  const events: TailorEvent[] = [];
+  const rejected: { index: number; error: string }[] = [];
+  const seen = new Set<string>();
+  envelope.data.events.forEach((raw, index) => {
+    const r = eventSchema.safeParse(raw);
+    if (!r.success) {
+      const issue = r.error.issues[0];
+      rejected.push({ index, error: `${issue?.path.join('.') || 'event'}: ${issue?.message ?? 'invalid'}`.slice(0, 200) });
+    } else if (seen.has(r.data.id)) {
+      rejected.push({ index, error: 'duplicate event id in batch' });
+    } else {
+      seen.add(r.data.id);
+      events.push(r.data);
+    }
+  });
+  return { ok: true, events, rejected };
+}
+
+export async function collectRoute(c: Context<AppEnv>): Promise<Response> {
+  const text = await c.req.text();
+  const parsed = parseBatch(c.req.header('content-type') ?? null, text);
+  if (!parsed.ok) return jsonError(c, parsed.status, parsed.code, parsed.message);
+
+  const config = c.get('config');
+  const consent = resolveConsent(getCookie(c, CONSENT_COOKIE), c.req.header('sec-gpc') === '1', config.settings);
+  if (consent === 'revoked') return jsonError(c, 403, 'consent_revoked', 'the visitor revoked consent; nothing is collected');
+
+  const now = Date.now();
+  const url = new URL(c.req.url);
+  const before: Profile = (consent === 'granted' ? await readProfile(c) : null) ?? emptyProfile();
+  const { profile, applied } = applyEvents(before, parsed.events, { host: url.host, halfLifeDays: config.settings.interestHalfLifeDays, now });
+  const context = requestContext(profile, c.req.raw.cf as Record<string, unknown> | undefined, c.req.raw.headers, pagePath(c.req.header('referer')) ?? '/');
+  const result = evaluateVisitor(profile, config, now, context);
+
+  if (consent === 'granted') {
+    const cookie = await profileCookie(c, profile);
+    if (cookie) c.header('set-cookie', cookie, { append: true });
+    c.executionCtx.waitUntil(
+      writeReport(c.env.DB, {
+        visitor: profile.id,
+        now,
+        events: parsed.events,
+        segments: result.segments,
+        sessions: sessionDeltas(before, profile),
+        medium: profile.session?.medium ?? null,
+      }),
+    );
+  }
+  const reply: CollectReply = {
+    segments: result.segments,
+    experiments: result.experiments,
+    slots: result.slots,
+    accepted: parsed.events.length,
+    rejected: parsed.rejected,
+  };
+  c.header('cache-control', 'no-store');
+  return c.json({ ...reply, applied }, 200);
+}
+
+function pagePath(referer: string | undefined): string | undefined {
+  try {
+    return referer ? new URL(referer).pathname : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * Scrubbing personal data before anything is stored or sent. Pure functions
+ * (no DOM), so they are tested in Node and reused by every event builder.
+ */
+
+/** An e-mail address, plain or percent-encoded (`%40`), anywhere in a string. */
+const EMAIL = /[\w.%+-]+(?:@|%40)[\w-]+\.[\w.-]+/i;
+
+/**
+ * Query parameters that name personal data. Campaign tags (`utm_*`) and click ids
+ * (`gclid`, `fbclid`, `msclkid`, …) never match, so the edge can still classify the visit.
+ */
+const PERSONAL = /^(?:e-?mail(?:_?address)?|mail|(?:tele)?phone(?:_?number)?|mobile|tel|(?:first|last|full|sur|user|given|family)?_?name|[fl]name|address\d?|street|zip(?:code)?|post(?:al)?_?code|pass(?:word)?|pwd|secret|(?:access_|id_|refresh_)?token|auth|session(?:_?id)?|sid|ssn|dob|birth_?date|iban|card(?:_?number)?)$/i;
+
+/**
+ * `url` made absolute against `base`, without personal parameters, e-mail
+ * addresses (query, path or hash) and hash parameters (OAuth tokens travel
+ * there); cut to the edge's 2,048-character limit. '' for an empty or invalid URL.
+ */
+export const cleanUrl = (url: string | null | undefined, base?: string): string => {
+  try {
+    if (!url) return '';
+    const u = new URL(url, base);
+    const q = u.searchParams;
+    for (const [k, v] of [...q]) if (PERSONAL.test(k) || EMAIL.test(v)) q.delete(k);
+    if (u.hash.includes('=')) u.hash = '';
+    // split() with a non-global regex still splits at every match
+    return (u + '').split(EMAIL).join('').slice(0, 2048);
+  } catch {
+    return '';
+  }
+};
+
+/** A shallow copy of event properties without values that contain an e-mail address. */
+export const scrub = <T extends Record<string, unknown>>(props: T | undefined): T | undefined => {
+  if (!props) return props;
+  const out = { ...props };
+  for (const k in out) if (EMAIL.test(out[k] as string)) delete out[k];
+  return out;
+};
+
+/** A comma list (`"Shoes, running"`) as lower-case names of at most 40 characters. */
+export const list = (s: string | null | undefined): string[] =>
+  (s || '')
+    .split(',')
+    .map((x) => x.trim().toLowerCase().slice(0, 40))
+    .filter((x) => x);

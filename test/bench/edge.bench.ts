@@ -1,0 +1,147 @@
+/**
+ * Edge throughput and load, with autocannon against `wrangler dev` on this
+ * machine (2 cores: the load generator and workerd share them, so ratios
+ * measured in the same run are what count, not absolute figures).
+ *
+ * A local origin serves a 100 KB page with five slots (Cache-Control: max-age=60),
+ * so the Worker runs in ORIGIN_URL mode with the edge cache in front of it.
+ */
+import autocannon from 'autocannon';
+import { createServer, type Server } from 'node:http';
+import { startWorker, type WorkerServer } from '../support/worker-server.ts';
+import type { BenchRow } from './table.ts';
+
+const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Safari/537.36';
+
+export function largePage(): string {
+  const slot = (name: string) => `<section data-tailor-slot="${name}" class="slot"><h2>Default ${name}</h2><p>Our best gear for every trail.</p></section>`;
+  const filler: string[] = [];
+  let i = 0;
+  while (filler.join('').length < 100_000) {
+    filler.push(`<article class="product"><h3>Product ${i}</h3><p>${'Lightweight, durable and ready for the trail. '.repeat(4)}</p><a href="/products/p${i}.html">View</a></article>\n`);
+    i++;
+    if (i % 40 === 0) filler.push(slot(['hero', 'banner', 'recommendation', 'footer-offer', 'sidebar'][(i / 40) % 5]!));
+  }
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Bench</title></head><body>${slot('hero')}${slot('banner')}${filler.join('')}${slot('recommendation')}</body></html>`;
+}
+
+export async function startOrigin(): Promise<{ url: string; hits: () => number; close: () => Promise<void> }> {
+  const page = largePage();
+  let hits = 0;
+  const server: Server = createServer((req, res) => {
+    hits++;
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'public, max-age=60' });
+    res.end(page);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}`, hits: () => hits, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+interface Run {
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+  total: number;
+}
+
+async function cannon(opts: autocannon.Options): Promise<Run> {
+  const r = await autocannon({ ...opts, headers: { 'user-agent': UA, ...(opts.headers ?? {}) } });
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts, total: r.requests.total };
+}
+
+let n = 0;
+function collectBody(): string {
+  n++;
+  const ts = Date.now();
+  return JSON.stringify({
+    v: 1,
+    events: [
+      { id: `b${n}a`, seq: 1, ts, type: 'page', url: 'http://127.0.0.1/shoes/', interests: ['shoes'] },
+      { id: `b${n}b`, seq: 2, ts, type: 'track', name: 'add_to_cart', props: { value: 120, category: 'shoes' } },
+    ],
+  });
+}
+
+export async function benchEdge(opts: { seconds?: number; loadSeconds?: number; loadConnections?: number } = {}): Promise<BenchRow[]> {
+  const seconds = opts.seconds ?? 8;
+  const rows: BenchRow[] = [];
+  const origin = await startOrigin();
+  let on: WorkerServer | null = null;
+  let off: WorkerServer | null = null;
+  try {
+    on = await startWorker({ vars: { ORIGIN_URL: origin.url } });
+    off = await startWorker({ vars: { ORIGIN_URL: origin.url, TAILOR_PERSONALISATION: 'off' } });
+    const page = '/?utm_source=newsletter&utm_medium=email';
+    // Warm both isolates (config cache, edge cache of the origin page).
+    await cannon({ url: on.url + page, connections: 4, amount: 200 });
+    await cannon({ url: off.url + page, connections: 4, amount: 200 });
+
+    // Single-connection latency: the Worker's added time per 100 KB page with five slots.
+    const lOn = await cannon({ url: on.url + page, connections: 1, duration: seconds / 2 });
+    const lOff = await cannon({ url: off.url + page, connections: 1, duration: seconds / 2 });
+    const hitsBefore = origin.hits();
+
+    const tOn = await cannon({ url: on.url + page, connections: 16, duration: seconds });
+    const tOff = await cannon({ url: off.url + page, connections: 16, duration: seconds });
+    const originHits = origin.hits() - hitsBefore;
+    const trivial = await cannon({ url: on.url + '/__tailor/health', connections: 16, duration: seconds });
+    const collect = await cannon({
+      url: on.url + '/__tailor/collect',
+      connections: 16,
+      duration: seconds,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, body: collectBody() }) }],
+    });
+
+    rows.push(
+      { name: 'edge: page, personalised (100 KB, 5 slots) req/s', value: tOn.rps, unit: 'req/s', budget: null, note: `p50 ${tOn.p50} ms, p99 ${tOn.p99} ms` },
+      { name: 'edge: page, personalisation off req/s', value: tOff.rps, unit: 'req/s', budget: null, note: `p50 ${tOff.p50} ms, p99 ${tOff.p99} ms` },
+      { name: 'edge: personalised / off throughput', value: tOn.rps / tOff.rps, unit: 'ratio', budget: 0.9, higherIsBetter: true },
+      {
+        name: 'edge: added latency per page (1 conn, ≈ Worker CPU)',
+        value: Math.max(0, lOn.p50 - lOff.p50),
+        unit: 'ms',
+        budget: 1.5,
+        note: `p50 ${lOn.p50} vs ${lOff.p50} ms (autocannon rounds to 1 ms)`,
+      },
+      { name: 'edge: origin fetches during the page runs', value: originHits, unit: 'requests', budget: null, note: 'edge cache serves the origin page; 0–2 expected' },
+      { name: 'edge: trivial JSON route req/s', value: trivial.rps, unit: 'req/s', budget: null, note: `p50 ${trivial.p50} ms, p99 ${trivial.p99} ms` },
+      { name: 'edge: collect req/s', value: collect.rps, unit: 'req/s', budget: null, note: `p50 ${collect.p50} ms, p99 ${collect.p99} ms` },
+      { name: 'edge: collect / trivial throughput', value: collect.rps / trivial.rps, unit: 'ratio', budget: 0.7, higherIsBetter: true },
+      {
+        name: 'edge: non-2xx in all runs above',
+        value: tOn.non2xx + tOff.non2xx + trivial.non2xx + collect.non2xx + tOn.errors + collect.errors,
+        unit: 'responses',
+        budget: 0,
+      },
+    );
+
+    // Mixed load: pages and collect on many connections.
+    const conns = opts.loadConnections ?? 100;
+    const loadSeconds = opts.loadSeconds ?? 20;
+    const mixed = await cannon({
+      url: on.url,
+      connections: conns,
+      duration: loadSeconds,
+      requests: [
+        { method: 'GET', path: '/?utm_source=facebook&utm_medium=social' },
+        { method: 'POST', path: '/__tailor/collect', headers: { 'content-type': 'application/json', 'user-agent': UA }, setupRequest: (req) => ({ ...req, body: collectBody() }) },
+        { method: 'GET', path: '/shoes/' },
+        { method: 'GET', path: '/__tailor/health' },
+      ],
+    });
+    rows.push(
+      { name: `edge: mixed load ${conns} conns × ${loadSeconds} s req/s`, value: mixed.rps, unit: 'req/s', budget: null, note: `p50 ${mixed.p50} ms, p99 ${mixed.p99} ms, ${mixed.total} requests` },
+      { name: `edge: mixed load non-2xx + errors`, value: mixed.non2xx + mixed.errors, unit: 'responses', budget: 0 },
+    );
+  } finally {
+    await on?.stop();
+    await off?.stop();
+    await origin.close();
+  }
+  return rows;
+}
