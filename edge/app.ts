@@ -15,8 +15,10 @@ import { explainSegments } from './segments.ts';
 import { SDK_ETAG, SDK_JS } from './generated/sdk-bundle.ts';
 import { CONSENT_COOKIE, requestContext, resolveConsent } from './request-context.ts';
 import { adminApi } from './routes/admin.ts';
+import { dashboard } from './routes/dashboard.ts';
 import { collectRoute } from './routes/collect.ts';
 import { pageRoute } from './routes/page.ts';
+import { activePreview, previewRoutes } from './routes/preview.ts';
 import { LIMITS } from './schema.ts';
 import { emptyProfile } from './profile.ts';
 import { evaluateVisitor } from './evaluate.ts';
@@ -93,8 +95,10 @@ app.post('/__tailor/consent', bodyLimit({ maxSize: 1024, onError: (c) => jsonErr
   return c.json({ consent: state });
 });
 
+app.route('/__tailor/preview', previewRoutes);
 app.route('/__tailor/api', adminApi);
+app.route('/__tailor/admin', dashboard);
 
 app.all('/__tailor/*', (c) => jsonError(c, 404, 'not_found', 'no such Tailor endpoint'));
 
-app.all('*', pageRoute);
+app.all('*', async (c) => pageRoute(c, (await activePreview(c)) ?? undefined));

@@ -175,9 +175,6 @@ function leafChecks(rule: Rule, path: Key[], errors: ConfigError[]): void {
     if ((rule.op === undefined) !== (rule.value === undefined)) {
       errors.push({ path: formatPath(path), message: `trait "${rule.trait}": "op" and "value" go together` });
     }
-    if (rule.eq === undefined && rule.in === undefined && rule.exists === undefined && rule.op === undefined) {
-      errors.push({ path: formatPath(path), message: `trait "${rule.trait}": give one of eq, in, exists or op+value` });
-    }
   }
 }
 
@@ -303,7 +300,7 @@ export function findCycles(graph: ReadonlyMap<string, readonly string[]>, order:
       }
     }
   }
-  return cycles;
+  return cycles.sort((a, b) => (rank.get(a[0]!) ?? 0) - (rank.get(b[0]!) ?? 0));
 }
 
 function deepFreeze<T>(value: T): T {

@@ -20,8 +20,15 @@ export function personalise(
   response: Response,
   slots: Record<string, RenderedSlot>,
   page: PageAnnotations,
-  onError: (error: unknown) => void = () => {},
+  hooks: {
+    onError?: (error: unknown) => void;
+    /** A slot was filled (for exposure recording). */
+    onSlot?: (name: string, slot: RenderedSlot) => void;
+    /** The whole document went through the rewriter. */
+    onEnd?: () => void;
+  } = {},
 ): Response {
+  const onError = hooks.onError ?? (() => {});
   const guard =
     <T>(fn: (arg: T) => void) =>
     (arg: T) => {
@@ -49,11 +56,16 @@ export function personalise(
         if (!slot) return;
         el.setInnerContent(slot.html, { html: true });
         el.setAttribute('data-tailor-segment', slot.segment);
+        hooks.onSlot?.(name!, slot);
       }),
     });
   if (page.bodyHtml) {
     const bodyHtml = page.bodyHtml;
     rewriter.on('body', { element: guard((el: Element) => el.append(bodyHtml, { html: true })) });
+  }
+  if (hooks.onEnd) {
+    const onEnd = hooks.onEnd;
+    rewriter.onDocument({ end: guard(() => onEnd()) });
   }
   return rewriter.transform(response);
 }

@@ -3,15 +3,17 @@
  * compact summary defined in types.ts, and its cookie encoding.
  *
  * Pure functions without I/O: they run unchanged in Node, in the Worker and in
- * the benchmarks. Every function returns a new profile and never mutates its input.
+ * the benchmarks. Every function returns a new profile and never mutates its
+ * input; unchanged buckets may be shared between the two, so treat profiles as
+ * immutable values.
  *
  * Stored resolution (what a profile holds after folding, so encode/decode
- * round-trips exactly): timestamps are whole milliseconds in [0, MAX_TS];
- * counters are non-negative integers (revenue in cents); interest scores and
- * numeric traits are rounded to 2 decimals.
+ * round-trips exactly): timestamps are whole seconds (ms values, multiples of
+ * 1000) in [0, MAX_TS]; counters are non-negative integers (revenue in cents);
+ * interest scores and numeric traits are rounded to 2 decimals.
  */
 import type { IdentifyEvent, PageEvent, TailorEvent, TrackEvent } from './schema.ts';
-import { COUNTERS, MEDIA } from './types.ts';
+import { MEDIA } from './types.ts';
 import type { ApplyContext, Bucket, Counter, Counts, Medium, Profile, SourceInfo, TraitValue } from './types.ts';
 import { classifySource } from './sources.ts';
 import { DAY_MS, DEFAULT_HALF_LIFE_DAYS, dayOf, interestScore } from './metrics.ts';
@@ -45,14 +47,16 @@ export const MAX_PURCHASE_VALUE = 1e7;
 export const MAX_TS = 2 ** 51;
 
 /**
- * Bucket ages. A day's activity lives in a 1-day bucket until the whole
- * calendar-aligned week (day % 7 == 0 .. +6) containing it is at least
- * DAY_BUCKETS_DAYS old, then in that 7-day bucket until the aligned 28-day block
- * (4 such weeks) ends WEEK_BUCKETS_DAYS or more ago, then in the 28-day bucket;
- * blocks that ended more than MAX_BUCKET_AGE_DAYS ago are dropped (lifetime
- * totals stay in `totals`). With countInWindow's midpoint rule this makes the
- * 7-day window exact, 30 and 90 within ±3 days and 365 within ±14 days.
- * Nested, calendar-aligned widths make merging independent of when it happens.
+ * Bucket ages. A day's activity lives in a 1-day bucket while it is less than
+ * DAY_BUCKETS_DAYS old, then in the bucket of its calendar-aligned week
+ * (day % 7 == 0 .. +6; the bucket covers the week's days that are already that
+ * old, so it grows day by day to 7), and once that week ended WEEK_BUCKETS_DAYS
+ * or more ago, in the bucket of its aligned 28-day block (4 such weeks, growing
+ * week by week). Blocks that ended more than MAX_BUCKET_AGE_DAYS ago are dropped
+ * (lifetime totals stay in `totals`). With countInWindow's midpoint rule the
+ * 7-day window is exact, 30 and 90 are within ±3 days and 365 within ±14 days,
+ * in at most ~35 buckets. Nested, calendar-aligned widths make merging
+ * independent of when it happens.
  */
 export const DAY_BUCKETS_DAYS = 7;
 export const WEEK_BUCKETS_DAYS = 90;
@@ -97,7 +101,8 @@ export function emptyProfile(id: string = randomId()): Profile {
   };
 }
 
-function cloneProfile(p: Profile): Profile {
+/** A deep copy; with `shareBuckets` the bucket objects are shared (a fold copies one before changing it). */
+function cloneProfile(p: Profile, shareBuckets = false): Profile {
   const interests: Profile['interests'] = {};
   for (const k of Object.keys(p.interests)) {
     const e = p.interests[k]!;
@@ -111,7 +116,7 @@ function cloneProfile(p: Profile): Profile {
     seq: p.seq,
     session: p.session ? { ...p.session } : null,
     totals: { ...p.totals },
-    buckets: p.buckets.map((b) => ({ day: b.day, width: b.width, counts: { ...b.counts } })),
+    buckets: shareBuckets ? [...p.buckets] : p.buckets.map(copyBucket),
     sources: { ...p.sources },
     interests,
     lastPurchase: p.lastPurchase,
@@ -122,10 +127,14 @@ function cloneProfile(p: Profile): Profile {
   };
 }
 
+const copyBucket = (b: Bucket): Bucket => ({ day: b.day, width: b.width, counts: { ...b.counts } });
+
 // ---------------------------------------------------------------- folding state
 
 interface Fold {
   p: Profile;
+  /** Buckets this fold created or copied, so it may change them; the others still belong to the input too. */
+  owned: Set<Bucket>;
   /** Day used to place and age buckets for this fold. */
   today: number;
   host: string | undefined;
@@ -133,26 +142,34 @@ interface Fold {
 }
 
 function startFold(profile: Profile, now: number, host: string | undefined, halfLifeDays: number | undefined): Fold {
-  const p = cloneProfile(profile);
+  const p = cloneProfile(profile, true);
   const hl = halfLifeDays !== undefined && Number.isFinite(halfLifeDays) && halfLifeDays > 0 ? halfLifeDays : DEFAULT_HALF_LIFE_DAYS;
   // Never age buckets backwards: a profile touched later than `now` keeps its layout.
-  return { p, today: dayOf(Math.max(now, p.last)), host, halfLifeMs: hl * DAY_MS };
+  return { p, owned: new Set(), today: dayOf(Math.max(now, p.last)), host, halfLifeMs: hl * DAY_MS };
 }
 
-const clampTs = (ts: number): number => (Number.isFinite(ts) ? Math.min(MAX_TS, Math.max(0, Math.floor(ts))) : 0);
+const clampMs = (ts: number): number => (Number.isFinite(ts) ? Math.min(MAX_TS, Math.max(0, Math.floor(ts))) : 0);
+/** Folded times are whole seconds: finer is meaningless for sessions and decay, and seconds encode shorter. */
+const clampTs = (ts: number): number => Math.floor(clampMs(ts) / 1000) * 1000;
 const round2 = (x: number): number => Math.round(x * 100) / 100 + 0; // + 0 turns -0 into 0
 const satAdd = (a: number | undefined, n: number): number => Math.min(Number.MAX_SAFE_INTEGER, (a ?? 0) + n);
 const mod = (a: number, m: number): number => ((a % m) + m) % m;
 
-/** The bucket (start day, width) that `day` belongs to when today is `today`; null when too old to keep. */
+/**
+ * The bucket (start day, width) that `day` belongs to when today is `today`; null
+ * when too old to keep. A week (block) that has only partly aged out of the
+ * finer zone gets a bucket for its aged part only, growing as days pass.
+ */
 export function bucketFor(day: number, today: number): { day: number; width: number } | null {
+  if (today - day < DAY_BUCKETS_DAYS) return { day, width: 1 };
   const week = day - mod(day, WEEK);
-  if (today - (week + WEEK - 1) < DAY_BUCKETS_DAYS) return { day, width: 1 };
+  if (today - (week + WEEK - 1) < WEEK_BUCKETS_DAYS) {
+    return { day: week, width: Math.min(WEEK, today - DAY_BUCKETS_DAYS - week + 1) };
+  }
   const block = day - mod(day, BLOCK);
-  const blockAge = today - (block + BLOCK - 1);
-  if (blockAge < WEEK_BUCKETS_DAYS) return { day: week, width: WEEK };
-  if (blockAge > MAX_BUCKET_AGE_DAYS) return null;
-  return { day: block, width: BLOCK };
+  if (today - (block + BLOCK - 1) > MAX_BUCKET_AGE_DAYS) return null;
+  const lastAgedWeekEnd = Math.floor((today - WEEK_BUCKETS_DAYS - (WEEK - 1)) / WEEK) * WEEK + WEEK - 1;
+  return { day: block, width: Math.min(BLOCK, lastAgedWeekEnd - block + 1) };
 }
 
 function touch(f: Fold, ts: number): void {
@@ -166,14 +183,23 @@ function count(f: Fold, counter: Counter, ts: number, n = 1): void {
   const p = f.p;
   p.totals[counter] = satAdd(p.totals[counter], n);
   const day = dayOf(ts);
-  let bucket = p.buckets.find((b) => day >= b.day && day < b.day + b.width);
-  if (!bucket) {
+  const i = p.buckets.findIndex((b) => day >= b.day && day < b.day + b.width);
+  let bucket: Bucket;
+  if (i < 0) {
     const key = bucketFor(day, f.today);
     if (!key) return; // older than the retention: lifetime total only
-    bucket = { day: key.day, width: key.width, counts: {} };
+    bucket = own(f, { day: key.day, width: key.width, counts: {} });
     p.buckets.push(bucket);
+  } else {
+    bucket = p.buckets[i]!;
+    if (!f.owned.has(bucket)) p.buckets[i] = bucket = own(f, copyBucket(bucket));
   }
   bucket.counts[counter] = satAdd(bucket.counts[counter], n);
+}
+
+function own(f: Fold, b: Bucket): Bucket {
+  f.owned.add(b);
+  return b;
 }
 
 /** Name normalisation shared by categories, sources and campaigns: trimmed, lower-case, bounded, well-formed. */
@@ -194,7 +220,11 @@ function addSource(f: Fold, source: string | null): void {
 
 function addInterest(f: Fold, raw: unknown, weight: number, ts: number): void {
   const cat = cleanName(raw);
-  if (!cat) return;
+  if (cat) addCategory(f, cat, weight, ts);
+}
+
+/** Decays the category's score to the later of the two times, then adds the weight. */
+function addCategory(f: Fold, cat: string, weight: number, ts: number): void {
   const e = f.p.interests[cat];
   if (!e) {
     f.p.interests[cat] = { score: round2(Math.min(MAX_SCORE, weight)), t: ts };
@@ -222,12 +252,46 @@ interface PageInput {
   deferEmail: boolean;
 }
 
+/** Path and utm_campaign of an absolute or relative URL, by string operations (this runs for every page). */
 function parseUrl(url: string): { path: string; campaign: string | null } {
+  let i = 0;
+  const sep = url.indexOf('://');
+  if (sep > 0 && sep < 20 && isScheme(url, sep)) {
+    for (i = sep + 3; i < url.length; i++) {
+      const c = url.charCodeAt(i);
+      if (c === 47 || c === 63 || c === 35) break; // / ? #
+    }
+  }
+  let hash = url.indexOf('#', i);
+  if (hash < 0) hash = url.length;
+  let query = url.indexOf('?', i);
+  if (query < 0 || query > hash) query = hash;
+  let campaign: string | null = null;
+  for (let at = url.indexOf('utm_campaign=', query); at >= 0 && at < hash; at = url.indexOf('utm_campaign=', at + 1)) {
+    const before = url.charCodeAt(at - 1);
+    if (before !== 63 && before !== 38) continue; // must start a parameter (after ? or &)
+    let end = url.indexOf('&', at);
+    if (end < 0 || end > hash) end = hash;
+    campaign = cleanName(decodeParam(url.slice(at + 13, end)));
+    break;
+  }
+  return { path: url.slice(i, query) || '/', campaign };
+}
+
+function isScheme(url: string, end: number): boolean {
+  for (let i = 0; i < end; i++) {
+    const c = url.charCodeAt(i);
+    const letter = (c | 0x20) >= 97 && (c | 0x20) <= 122;
+    if (!(letter || (i > 0 && ((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46)))) return false;
+  }
+  return true;
+}
+
+function decodeParam(s: string): string {
   try {
-    const u = new URL(url, 'https://unknown.invalid');
-    return { path: u.pathname, campaign: cleanName(u.searchParams.get('utm_campaign')) };
+    return decodeURIComponent(s.replace(/\+/g, ' '));
   } catch {
-    return { path: '', campaign: null };
+    return s;
   }
 }
 
@@ -263,26 +327,26 @@ function sessionFor(f: Fold, src: SourceInfo, campaign: string | null, ts: numbe
   return true;
 }
 
-/** Folds one page view; returns the classification and whether it started a session. */
-function foldPage(f: Fold, page: PageInput): { src: SourceInfo; started: boolean } {
-  const src = classifySource({ url: page.url, referrer: page.referrer, ...(f.host ? { host: f.host } : {}) });
+/** Folds one page view; returns whether it started a session. */
+function foldPage(f: Fold, page: PageInput): boolean {
+  const src = classifySource({ url: page.url, referrer: page.referrer, host: f.host });
   const { path, campaign } = parseUrl(page.url);
   const started = sessionFor(f, src, campaign, page.ts, page.deferEmail);
   count(f, 'pageviews', page.ts);
   if (PRODUCT_PATH.test(path)) count(f, 'productViews', page.ts);
   if (DEAL_PATH.test(path) || (campaign !== null && DEAL_CAMPAIGN.test(campaign))) count(f, 'dealViews', page.ts);
   addPageInterests(f, page.interests, page.ts);
-  return { src, started };
+  return started;
 }
 
 function addPageInterests(f: Fold, interests: readonly unknown[] | undefined, ts: number): void {
   if (!Array.isArray(interests)) return;
-  const seen = new Set<string>();
-  for (const raw of interests.slice(0, 16)) {
-    const cat = cleanName(raw);
-    if (!cat || seen.has(cat)) continue;
-    seen.add(cat);
-    addInterest(f, cat, INTEREST_WEIGHTS.page, ts);
+  const seen: string[] = [];
+  for (let i = 0; i < interests.length && i < 16; i++) {
+    const cat = cleanName(interests[i]);
+    if (!cat || seen.includes(cat)) continue;
+    seen.push(cat);
+    addCategory(f, cat, INTEREST_WEIGHTS.page, ts);
   }
 }
 
@@ -394,27 +458,31 @@ function applyIdentify(f: Fold, e: IdentifyEvent, ts: number): void {
 /** Ages buckets into wider ones, drops expired ones, keeps the top interests and sources. */
 function finishFold(f: Fold, now: number): Profile {
   const p = f.p;
-  p.buckets = compactBuckets(p.buckets, f.today);
+  p.buckets = compactBuckets(f);
   pruneInterests(p, Math.max(now, p.last), f.halfLifeMs / DAY_MS);
   pruneSources(p);
   return p;
 }
 
-export function compactBuckets(buckets: readonly Bucket[], today: number): Bucket[] {
+/** Merges each bucket into the one its age now calls for (see bucketFor); newest first. */
+function compactBuckets(f: Fold): Bucket[] {
   const byDay = new Map<number, Bucket>();
-  for (const b of buckets) {
-    const key = bucketFor(b.day, today);
+  for (const b of f.p.buckets) {
+    const key = bucketFor(b.day, f.today);
     if (!key) continue;
-    // Never split: a bucket already wider than its target (e.g. aged by a later clock) stays as is.
-    const day = key.width > b.width ? key.day : b.day;
-    const width = Math.max(key.width, b.width);
-    const into = byDay.get(day);
+    // Never split: a bucket its target does not cover (e.g. one aged by a later clock) stays as is.
+    const covers = key.day <= b.day && key.day + key.width >= b.day + b.width;
+    const day = covers ? key.day : b.day;
+    const width = covers ? key.width : b.width;
+    let into = byDay.get(day);
     if (!into) {
-      byDay.set(day, { day, width, counts: { ...b.counts } });
+      byDay.set(day, day === b.day && width === b.width ? b : own(f, { day, width, counts: { ...b.counts } }));
       continue;
     }
+    if (!f.owned.has(into)) byDay.set(day, (into = own(f, copyBucket(into))));
     into.width = Math.max(into.width, width);
-    for (const c of COUNTERS) {
+    for (const k in b.counts) {
+      const c = k as Counter;
       const n = b.counts[c];
       if (n !== undefined) into.counts[c] = satAdd(into.counts[c], n);
     }
@@ -522,7 +590,7 @@ export function foldRequest(profile: Profile, req: PageRequest): Profile {
   const prev = f.p.edgeView;
   const pendingEmail = prev && !prev.confirmed && prev.medium === 'email' ? prev : null;
   touch(f, now);
-  const { started } = foldPage(f, { url: req.url, referrer: req.referrer ?? null, ts: now, interests: req.interests, deferEmail: true });
+  const started = foldPage(f, { url: String(req.url), referrer: req.referrer ?? null, ts: now, interests: req.interests, deferEmail: true });
   const s = f.p.session;
   f.p.edgeView =
     started && s
@@ -537,18 +605,20 @@ export function foldRequest(profile: Profile, req: PageRequest): Profile {
 
 /*
  * Layout (all integers unsigned LEB128 varints unless noted; "zz" = zigzag signed):
- *   u8 version | u8 flags (1 session, 2 edgeView, 4 edgeView.confirmed)
+ *   u8 version | u8 flags (1 session, 2 edgeView, 4 edgeView.confirmed, 8 times in seconds)
  *   str id | last | time first | seq | time lastPurchase
  *   [session: time start, time last, u8 medium, str source, str campaign]
  *   [edgeView: str id, u8 medium, str source]
  *   counts totals
- *   n buckets: (zz(gap)·4 + widthCode) [width when code 3], counts — newest first, gap in days
+ *   n buckets, then in nibble varints (3 bits + continuation, padded to a byte):
+ *     (zz(gap)·4 + widthCode) [width when code 3], counts — newest first, gap in days
  *   n sources: str name, count | n interests: str name, score·100, time t
  *   n traits: str key, tag (0 false, 1 true, 2 string, 3 number), [str | zz(value·100)]
  *   n exp: str key, str variant | n exposed: str
  *   u32 CRC-32 (big-endian) of everything before
- * time(x) = 0 for 0, else zz(last − x) + 1. counts = presence mask (counters in
- * COUNTER_ORDER, most common first) then the present values.
+ * time(x) = 0 for 0, else zz(last − x) + 1, in seconds when flag 8 (every time is whole seconds), else ms. counts = presence mask (counters in
+ * COUNTER_ORDER, most common first; in buckets XORed with the previous bucket's
+ * mask) then the present values.
  * str: 0 = null, 2·len+2 = UTF-8 literal, 2·i+1 = the i-th literal already written.
  * The whole is base64url without padding (cookie-safe, no dots).
  */
@@ -571,15 +641,31 @@ const COUNTER_ORDER: readonly Counter[] = [
   'sessions.paid',
   'sessions.chatbot',
 ];
+const ORDER_INDEX = new Map<string, number>(COUNTER_ORDER.map((c, i) => [c, i]));
+const countScratch: number[] = COUNTER_ORDER.map(() => 0);
 const WIDTH_CODES = [1, WEEK, BLOCK] as const;
 const MAX_WIDTH = 10_000;
 const MAX_LIST = 64;
 
 class Writer {
-  buf = new Uint8Array(1024);
+  buf = new Uint8Array(2048);
   n = 0;
+  /** 1000 when every time is whole seconds, else 1 (ms). */
+  unit = 1;
+  /** In the bucket section integers are nibble varints (3 bits + continuation): bucket counts are mostly tiny. */
+  nibbles = false;
+  half = -1;
   strings = new Map<string, number>();
 
+  /** One writer is reused (encoding is synchronous): no buffer allocation per cookie. */
+  reset(): Writer {
+    this.n = 0;
+    this.unit = 1;
+    this.nibbles = false;
+    this.half = -1;
+    this.strings.clear();
+    return this;
+  }
   byte(b: number): void {
     if (this.n === this.buf.length) {
       const next = new Uint8Array(this.buf.length * 2);
@@ -590,6 +676,10 @@ class Writer {
   }
   uv(x: number): void {
     let v = x;
+    if (this.nibbles) {
+      for (; v >= 8; v = Math.floor(v / 8)) this.nibble((v % 8) | 8);
+      return this.nibble(v);
+    }
     while (v >= 128) {
       this.byte((v % 128) | 128);
       v = Math.floor(v / 128);
@@ -599,29 +689,42 @@ class Writer {
   zz(x: number): void {
     this.uv(x >= 0 ? x * 2 : -x * 2 - 1);
   }
+  nibble(x: number): void {
+    if (this.half >= 0) {
+      this.buf[this.half]! |= x << 4;
+      this.half = -1;
+    } else {
+      this.half = this.n;
+      this.byte(x);
+    }
+  }
+  /** Switches nibble mode; leaving it pads a half-filled byte with a zero nibble. */
+  setNibbles(on: boolean): void {
+    this.nibbles = on;
+    this.half = -1;
+  }
   str(s: string | null): void {
     if (s === null) return this.byte(0);
     const ref = this.strings.get(s);
     if (ref !== undefined) return this.uv(ref * 2 + 1);
     this.strings.set(s, this.strings.size);
-    const bytes = utf8(s);
-    this.uv(bytes.length * 2 + 2);
-    for (const b of bytes) this.byte(b);
+    let ascii = true;
+    for (let i = 0; i < s.length && ascii; i++) ascii = s.charCodeAt(i) < 128;
+    if (ascii) {
+      this.uv(s.length * 2 + 2);
+      for (let i = 0; i < s.length; i++) this.byte(s.charCodeAt(i));
+    } else {
+      const bytes = textEncoder.encode(s);
+      this.uv(bytes.length * 2 + 2);
+      for (const b of bytes) this.byte(b);
+    }
   }
 }
+
+const writer = new Writer();
 
 const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder('utf-8', { fatal: true });
-
-function utf8(s: string): Uint8Array | number[] {
-  const out: number[] = [];
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c > 127) return textEncoder.encode(s);
-    out.push(c);
-  }
-  return out;
-}
 
 /** Thrown inside decoding; never escapes decodeProfile. */
 class Malformed extends Error {}
@@ -631,6 +734,9 @@ const fail = (): never => {
 
 class Reader {
   pos = 0;
+  unit = 1;
+  nibbles = false;
+  high = false;
   strings: string[] = [];
   bytes: Uint8Array;
   end: number;
@@ -645,6 +751,16 @@ class Reader {
   uv(max = Number.MAX_SAFE_INTEGER): number {
     let v = 0;
     let scale = 1;
+    if (this.nibbles) {
+      for (let i = 0; ; i++) {
+        if (i === 18) fail();
+        const x = this.nibble();
+        v += (x & 7) * scale;
+        if (x < 8) break;
+        scale *= 8;
+      }
+      return v > max ? fail() : v;
+    }
     for (let i = 0; ; i++) {
       if (i === 8) fail();
       const b = this.byte();
@@ -654,6 +770,19 @@ class Reader {
     }
     if (v > max) fail();
     return v;
+  }
+  nibble(): number {
+    if (this.high) {
+      this.high = false;
+      return this.bytes[this.pos - 1]! >> 4;
+    }
+    this.high = true;
+    return this.byte() & 15;
+  }
+  setNibbles(on: boolean): void {
+    if (this.high && this.bytes[this.pos - 1]! >> 4 !== 0) fail(); // padding must be zero
+    this.nibbles = on;
+    this.high = false;
   }
   zz(maxAbs: number): number {
     const u = this.uv();
@@ -689,51 +818,77 @@ class Reader {
 }
 
 const intIn = (x: unknown, max: number): number => (typeof x === 'number' && x > 0 ? Math.min(max, Math.floor(x)) : 0);
-const timeIn = (x: unknown): number => (typeof x === 'number' ? clampTs(x) : 0);
+const timeIn = (x: unknown): number => (typeof x === 'number' ? clampMs(x) : 0);
 const mediumIndex = (m: unknown): number => Math.max(0, MEDIA.indexOf(m as Medium));
 const clip = (s: unknown, max: number): string => (typeof s === 'string' ? s.slice(0, max) : '');
 
+/** A time as its distance from `last`, in the profile's time unit (seconds when every time allows). */
 function writeTime(w: Writer, last: number, x: unknown): void {
   const t = timeIn(x);
-  if (t === 0) w.byte(0);
-  else w.uv((last - t >= 0 ? (last - t) * 2 : (t - last) * 2 - 1) + 1);
+  if (t === 0) return w.byte(0);
+  const d = (last - t) / w.unit;
+  w.uv((d >= 0 ? d * 2 : -d * 2 - 1) + 1);
 }
 
 function readTime(r: Reader, last: number): number {
   const u = r.uv();
   if (u === 0) return 0;
   const d = (u - 1) % 2 === 0 ? (u - 1) / 2 : -u / 2;
-  const t = last - d;
+  const t = last - d * r.unit;
   if (t <= 0 || t > MAX_TS) fail();
   return t;
 }
 
-function writeCounts(w: Writer, counts: Counts): void {
+function timesOf(p: Profile): unknown[] {
+  const times: unknown[] = [p.last, p.first, p.lastPurchase];
+  if (p.session) times.push(p.session.start, p.session.last);
+  for (const k in p.interests) times.push(p.interests[k]?.t);
+  return times;
+}
+
+/** Writes counts; the presence mask is XORed with the previous one (neighbouring buckets mostly share it). Returns the mask. */
+function writeCounts(w: Writer, counts: Counts, prevMask = 0): number {
+  // Walk the keys present (usually a few) rather than probing all 15 names on every bucket.
   let mask = 0;
-  for (let i = 0; i < COUNTER_ORDER.length; i++) if (counts[COUNTER_ORDER[i]!] !== undefined) mask += 2 ** i;
-  w.uv(mask);
-  for (const c of COUNTER_ORDER) if (counts[c] !== undefined) w.uv(intIn(counts[c], Number.MAX_SAFE_INTEGER));
+  for (const k in counts) {
+    const i = ORDER_INDEX.get(k);
+    const v = counts[k as Counter];
+    if (i === undefined || v === undefined) continue;
+    mask |= 1 << i;
+    countScratch[i] = v;
+  }
+  w.uv(mask ^ prevMask);
+  for (let i = 0; mask >> i !== 0; i++) if (mask & (1 << i)) w.uv(intIn(countScratch[i], Number.MAX_SAFE_INTEGER));
+  return mask;
 }
 
-function readCounts(r: Reader): Counts {
-  const mask = r.uv(2 ** COUNTER_ORDER.length - 1);
-  const counts: Counts = {};
-  for (let i = 0; i < COUNTER_ORDER.length; i++) if (Math.floor(mask / 2 ** i) % 2 === 1) counts[COUNTER_ORDER[i]!] = r.uv();
-  return counts;
+function readCounts(r: Reader, into: Counts, prevMask = 0): number {
+  const mask = r.uv((1 << COUNTER_ORDER.length) - 1) ^ prevMask;
+  for (let i = 0; i < COUNTER_ORDER.length; i++) if (mask & (1 << i)) into[COUNTER_ORDER[i]!] = r.uv();
+  return mask;
 }
 
-/** Entries of a record, first `max` only. */
-const entries = <T>(o: Record<string, T>, max: number): [string, T][] => Object.entries(o ?? {}).slice(0, max);
+/** The first `max` keys of a record that pass `ok` (hand-built profiles may exceed the caps). */
+function keysOf<T>(o: Record<string, T> | undefined, max: number, ok: (k: string, v: T) => boolean): string[] {
+  const out: string[] = [];
+  if (!o) return out;
+  for (const k of Object.keys(o)) {
+    if (out.length === max) break;
+    if (ok(k, o[k]!)) out.push(k);
+  }
+  return out;
+}
 
 function writeProfile(p: Profile): Uint8Array {
-  const w = new Writer();
+  const w = writer.reset();
   const last = timeIn(p.last);
   const s = p.session;
   const ev = p.edgeView;
+  w.unit = timesOf(p).every((t) => timeIn(t) % 1000 === 0) ? 1000 : 1;
   w.byte(ENCODING_VERSION);
-  w.byte((s ? 1 : 0) | (ev ? 2 : 0) | (ev?.confirmed ? 4 : 0));
+  w.byte((s ? 1 : 0) | (ev ? 2 : 0) | (ev?.confirmed ? 4 : 0) | (w.unit === 1000 ? 8 : 0));
   w.str(clip(p.id, MAX_ID));
-  w.uv(last);
+  w.uv(last / w.unit);
   writeTime(w, last, p.first);
   w.uv(intIn(p.seq, Number.MAX_SAFE_INTEGER));
   writeTime(w, last, p.lastPurchase);
@@ -750,9 +905,11 @@ function writeProfile(p: Profile): Uint8Array {
     w.str(ev.source === null ? null : clip(ev.source, MAX_NAME));
   }
   writeCounts(w, p.totals ?? {});
+  let mask = 0;
 
   const buckets = (p.buckets ?? []).slice(0, MAX_LIST);
   w.uv(buckets.length);
+  w.setNibbles(true);
   let prevStart = dayOf(last) + 1;
   for (const b of buckets) {
     const width = Math.max(1, intIn(b.width, MAX_WIDTH));
@@ -761,26 +918,29 @@ function writeProfile(p: Profile): Uint8Array {
     const code = WIDTH_CODES.indexOf(width as 1);
     w.uv((gap >= 0 ? gap * 2 : -gap * 2 - 1) * 4 + (code < 0 ? 3 : code));
     if (code < 0) w.uv(width);
-    writeCounts(w, b.counts ?? {});
+    mask = writeCounts(w, b.counts ?? {}, mask);
     prevStart = day;
   }
+  w.setNibbles(false);
 
-  const sources = entries(p.sources, MAX_SOURCES).filter(([k]) => k.length <= MAX_NAME);
+  const sources = keysOf(p.sources, MAX_SOURCES, (k) => k.length <= MAX_NAME);
   w.uv(sources.length);
-  for (const [k, n] of sources) {
+  for (const k of sources) {
     w.str(k);
-    w.uv(intIn(n, Number.MAX_SAFE_INTEGER));
+    w.uv(intIn(p.sources[k], Number.MAX_SAFE_INTEGER));
   }
-  const interests = entries(p.interests, MAX_INTERESTS).filter(([k]) => k.length <= MAX_NAME);
+  const interests = keysOf(p.interests, MAX_INTERESTS, (k) => k.length <= MAX_NAME);
   w.uv(interests.length);
-  for (const [k, e] of interests) {
+  for (const k of interests) {
+    const e = p.interests[k];
     w.str(k);
     w.uv(Math.round(Math.min(MAX_SCORE, Math.max(0, Number(e?.score) || 0)) * 100));
     writeTime(w, last, e?.t);
   }
-  const traits = entries(p.traits, MAX_TRAITS).filter(([k, v]) => k.length <= MAX_TRAIT_KEY && cleanTrait(v) === v);
+  const traits = keysOf(p.traits, MAX_TRAITS, (k, v) => k.length <= MAX_TRAIT_KEY && cleanTrait(v) === v);
   w.uv(traits.length);
-  for (const [k, v] of traits) {
+  for (const k of traits) {
+    const v = p.traits[k]!;
     w.str(k);
     if (typeof v === 'boolean') w.byte(v ? 1 : 0);
     else if (typeof v === 'string') {
@@ -791,11 +951,11 @@ function writeProfile(p: Profile): Uint8Array {
       w.zz(Math.round(v * 100));
     }
   }
-  const exp = entries(p.exp, MAX_EXP).filter(([k, v]) => k.length <= MAX_ID && typeof v === 'string' && v.length <= MAX_ID);
+  const exp = keysOf(p.exp, MAX_EXP, (k, v) => k.length <= MAX_ID && typeof v === 'string' && v.length <= MAX_ID);
   w.uv(exp.length);
-  for (const [k, v] of exp) {
+  for (const k of exp) {
     w.str(k);
-    w.str(v);
+    w.str(p.exp[k]!);
   }
   const exposed = (p.exposed ?? []).slice(0, MAX_EXPOSED).filter((x) => typeof x === 'string' && x.length <= MAX_ID);
   w.uv(exposed.length);
@@ -817,9 +977,10 @@ function readProfile(bytes: Uint8Array): Profile {
   const r = new Reader(bytes, n);
   if (r.byte() !== ENCODING_VERSION) fail();
   const flags = r.byte();
-  if (flags > 7 || (flags & 4 && !(flags & 2))) fail();
+  if (flags > 15 || (flags & 4 && !(flags & 2))) fail();
+  r.unit = flags & 8 ? 1000 : 1;
   const p = emptyProfile(r.str(MAX_ID)!);
-  const last = (p.last = r.uv(MAX_TS));
+  const last = (p.last = r.uv(MAX_TS / r.unit) * r.unit);
   p.first = readTime(r, last);
   p.seq = r.uv();
   p.lastPurchase = readTime(r, last);
@@ -830,9 +991,11 @@ function readProfile(bytes: Uint8Array): Profile {
   if (flags & 2) {
     p.edgeView = { id: r.str(MAX_ID)!, medium: medium(), source: r.str(MAX_NAME, true), confirmed: (flags & 4) !== 0 };
   }
-  p.totals = readCounts(r);
+  readCounts(r, p.totals);
+  let mask = 0;
 
   const nb = r.uv(MAX_LIST);
+  r.setNibbles(true);
   let prevStart = dayOf(last) + 1;
   for (let i = 0; i < nb; i++) {
     const head = r.uv();
@@ -843,9 +1006,12 @@ function readProfile(bytes: Uint8Array): Profile {
     if (code === 3 && (width < 1 || (WIDTH_CODES as readonly number[]).includes(width))) fail();
     const day = prevStart - gap - width;
     if (day < 0 || day > dayOf(MAX_TS)) fail();
-    p.buckets.push({ day, width, counts: readCounts(r) });
+    const counts: Counts = {};
+    mask = readCounts(r, counts, mask);
+    p.buckets.push({ day, width, counts });
     prevStart = day;
   }
+  r.setNibbles(false);
 
   const ns = r.uv(MAX_SOURCES);
   for (let i = 0; i < ns; i++) {
@@ -932,26 +1098,36 @@ export function decodeProfile(s: string): Profile | null {
 // ---------------------------------------------------------------- base64url, CRC-32, strings
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const B64_CODES = Uint16Array.from(B64, (c) => c.charCodeAt(0));
 const B64_INDEX = new Int16Array(128).fill(-1);
 for (let i = 0; i < 64; i++) B64_INDEX[B64.charCodeAt(i)] = i;
 
 const base64UrlLength = (n: number): number => Math.ceil((n * 4) / 3);
 
 function toBase64Url(bytes: Uint8Array, n: number): string {
-  const out: string[] = [];
+  const out = new Uint16Array(base64UrlLength(n));
+  let o = 0;
   let i = 0;
   for (; i + 2 < n; i += 3) {
     const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    out.push(B64[v >> 18]! + B64[(v >> 12) & 63]! + B64[(v >> 6) & 63]! + B64[v & 63]!);
+    out[o++] = B64_CODES[v >> 18]!;
+    out[o++] = B64_CODES[(v >> 12) & 63]!;
+    out[o++] = B64_CODES[(v >> 6) & 63]!;
+    out[o++] = B64_CODES[v & 63]!;
   }
   if (n - i === 1) {
     const v = bytes[i]!;
-    out.push(B64[v >> 2]! + B64[(v & 3) << 4]!);
+    out[o++] = B64_CODES[v >> 2]!;
+    out[o++] = B64_CODES[(v & 3) << 4]!;
   } else if (n - i === 2) {
     const v = (bytes[i]! << 8) | bytes[i + 1]!;
-    out.push(B64[v >> 10]! + B64[(v >> 4) & 63]! + B64[(v & 15) << 2]!);
+    out[o++] = B64_CODES[v >> 10]!;
+    out[o++] = B64_CODES[(v >> 4) & 63]!;
+    out[o++] = B64_CODES[(v & 15) << 2]!;
   }
-  return out.join('');
+  let s = '';
+  for (let at = 0; at < o; at += 8192) s += String.fromCharCode.apply(null, out.subarray(at, Math.min(o, at + 8192)) as unknown as number[]);
+  return s;
 }
 
 /** Strict: only the alphabet, no padding, and unused trailing bits must be zero (one string per byte sequence). */

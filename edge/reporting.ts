@@ -38,7 +38,12 @@ export interface ReportBatch {
   /** Sessions that started, by medium (from the profile's per-medium counters before/after). */
   sessions?: Record<string, number>;
   exposures?: { experiment: string; variant: string }[];
-  conversions?: { experiment: string; variant: string; goal: string }[];
+  /**
+   * Goal events of experiments the visitor is assigned to. Attributed in SQL to
+   * the visitor's recorded exposure when the event falls inside the attribution
+   * window; the conversions key keeps one per visitor, experiment and goal.
+   */
+  goals?: { experiment: string; goal: string; ts: number; windowDays: number }[];
   /** The medium of the current session, stored with the events. */
   medium?: string | null;
 }
@@ -77,9 +82,15 @@ export function reportStatements(db: D1Database, b: ReportBatch): D1PreparedStat
   for (const x of b.exposures ?? []) {
     stmts.push(db.prepare('INSERT OR IGNORE INTO exposures (experiment, visitor, variant, ts, day) VALUES (?, ?, ?, ?, ?)').bind(x.experiment, b.visitor, x.variant, b.now, day));
   }
-  for (const c of b.conversions ?? []) {
+  for (const g of b.goals ?? []) {
     stmts.push(
-      db.prepare('INSERT OR IGNORE INTO conversions (experiment, visitor, variant, goal, ts, day) VALUES (?, ?, ?, ?, ?, ?)').bind(c.experiment, b.visitor, c.variant, c.goal, b.now, day),
+      db
+        .prepare(
+          `INSERT OR IGNORE INTO conversions (experiment, visitor, variant, goal, ts, day)
+           SELECT experiment, visitor, variant, ?1, ?2, ?3 FROM exposures
+           WHERE experiment = ?4 AND visitor = ?5 AND ts <= ?2 AND ?2 - ts <= ?6`,
+        )
+        .bind(g.goal, g.ts, dayKey(g.ts), g.experiment, b.visitor, g.windowDays * 86_400_000),
     );
   }
   return stmts;

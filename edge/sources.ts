@@ -438,6 +438,7 @@ export const UTM_SOURCES = {
     mail: ['mail', 'mailing', 'emailing', 'edm'],
     mailchimp: ['mailchimp'],
     klaviyo: ['klaviyo'],
+    hubspot: ['hs_email', 'hs_automation'],
     marketo: ['marketo'],
     eloqua: ['eloqua'],
     brevo: ['brevo', 'sendinblue'],

@@ -10,7 +10,7 @@ const EMAIL = /[\w.%+-]+(?:@|%40)[\w-]+\.[\w.-]+/i;
  * Query parameters that name personal data. Campaign tags (`utm_*`) and click ids
  * (`gclid`, `fbclid`, `msclkid`, …) never match, so the edge can still classify the visit.
  */
-const PERSONAL = /^(?:e-?mail(?:_?address)?|mail|(?:tele)?phone(?:_?number)?|mobile|tel|(?:first|last|full|sur|user|given|family)?_?name|[fl]name|address\d?|street|zip(?:code)?|post(?:al)?_?code|pass(?:word)?|pwd|secret|(?:access_|id_|refresh_)?token|auth|session(?:_?id)?|sid|ssn|dob|birth_?date|iban|card(?:_?number)?)$/i;
+const PERSONAL = /^(?:e-?mail|mail|phone|mobile|tel|(?:first_|last_|full_|[fl])?name|address|street|zip|post_?code|pass(?:word)?|pwd|secret|token|auth|ssn)$/i;
 
 /**
  * `url` made absolute against `base`, without personal parameters, e-mail
@@ -32,16 +32,15 @@ export const cleanUrl = (url: string | null | undefined, base?: string): string 
 };
 
 /** A shallow copy of event properties without values that contain an e-mail address. */
-export const scrub = <T extends Record<string, unknown>>(props: T | undefined): T | undefined => {
-  if (!props) return props;
+export const scrub = (props?: Record<string, unknown>): Record<string, any> => {
   const out = { ...props };
   for (const k in out) if (EMAIL.test(out[k] as string)) delete out[k];
   return out;
 };
 
-/** A comma list (`"Shoes, running"`) as lower-case names of at most 40 characters. */
+/** A comma list (`"shoes, running"`) as names of at most 40 characters (the edge trims and lower-cases). */
 export const list = (s: string | null | undefined): string[] =>
   (s || '')
     .split(',')
-    .map((x) => x.trim().toLowerCase().slice(0, 40))
-    .filter((x) => x);
+    .map((x) => x.slice(0, 40))
+    .filter(String);

@@ -19,10 +19,26 @@ export interface PageOptions {
   interests?: string[];
 }
 
+/** One condition of a segment's rule, with the visitor's actual value. */
+export interface ConditionExplanation {
+  /** Plain words with the actual value and a mark, e.g. "Visited at least 3 times in the last 30 days — actual: 5 ✓". */
+  text: string;
+  /** The condition without the actual value. */
+  label: string;
+  /** The visitor's value (money in cents; null when unknown). */
+  actual: string | number | boolean | null;
+  held: boolean;
+}
+
 /** Why the visitor is (or is not) in a segment, as `GET /__tailor/segments` explains it. */
 export interface SegmentExplanation {
-  segment: string;
-  [detail: string]: unknown;
+  id: string;
+  name: string;
+  group: string;
+  description: string;
+  matched: boolean;
+  /** The rule's top-level conditions; matched when all held. */
+  conditions: ConditionExplanation[];
 }
 
 export type SegmentsListener = (segments: string[], explanations: SegmentExplanation[]) => void;
@@ -30,7 +46,7 @@ export type SegmentsListener = (segments: string[], explanations: SegmentExplana
 export interface Tailor {
   /**
    * Records a page view. Page views are automatic (on load, on `history.pushState` /
-   * `replaceState` / `popstate` and on a back-forward-cache restore); call this only
+   * `replaceState` / `popstate`); call this only
    * for a virtual page view the URL does not show.
    * @example tailor.page({ title: 'Checkout step 2' })
    */

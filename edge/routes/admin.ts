@@ -6,11 +6,15 @@
  */
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
+import { HTTPException } from 'hono/http-exception';
 import { parseConfig } from '../config.ts';
 import { CONFIG_KEY, setLiveConfig, shippedConfig } from '../config-store.ts';
 import type { AppEnv } from '../env.ts';
 import { jsonError } from '../errors.ts';
+import { createPreviewLink } from './preview.ts';
 import { dayKey, eventCount, reportingHealth, segmentReach, segmentSizes, trafficByMedium } from '../reporting.ts';
+import { hasAdminSession, sameOriginRequest } from '../admin-session.ts';
+import { experimentResultsRoute } from './experiment-results.ts';
 
 const unauthorized = { error: { code: 'unauthorized', message: 'send Authorization: Bearer <TAILOR_ADMIN_TOKEN>' } };
 const DAY = 86_400_000;
@@ -27,8 +31,20 @@ adminApi.use('*', async (c, next) => {
     invalidAuthenticationHeader: { message: { error: { code: 'bad_authorization', message: 'malformed Authorization header' } } },
     invalidToken: { message: unauthorized },
   }) as unknown as MiddlewareHandler<AppEnv>;
-  return auth(c, next);
+  // The dashboard's signed session cookie is the alternative to the bearer token; changes made with it must come from the dashboard's own origin (CSRF).
+  if (!c.req.header('authorization') && (await hasAdminSession(c))) {
+    return sameOriginRequest(c) ? next() : jsonError(c, 403, 'cross_origin', 'cookie-authenticated changes must come from the dashboard itself');
+  }
+  try {
+    return await auth(c, next);
+  } catch (err) {
+    // bearerAuth refuses by throwing its 401/400 response; answer with it (app.onError would turn it into a generic 400).
+    if (err instanceof HTTPException) return err.getResponse();
+    throw err;
+  }
 });
+
+adminApi.get('/experiments/:id/results', experimentResultsRoute);
 
 adminApi.get('/config', (c) => c.json(c.get('config')));
 
@@ -99,3 +115,5 @@ adminApi.get('/events/count', async (c) => {
 });
 
 adminApi.get('/health', (c) => c.json({ reporting: reportingHealth }));
+
+adminApi.post('/preview-links', createPreviewLink);

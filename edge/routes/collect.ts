@@ -13,9 +13,10 @@ import { evaluateVisitor } from '../evaluate.ts';
 import { applyEvents, emptyProfile } from '../profile.ts';
 import { writeReport } from '../reporting.ts';
 import { CONSENT_COOKIE, requestContext, resolveConsent } from '../request-context.ts';
-import { batchEnvelopeSchema, eventSchema, LIMITS, type CollectReply, type TailorEvent } from '../schema.ts';
+import { batchEnvelopeSchema, eventSchema, LIMITS, type CollectReply, type TailorConfig, type TailorEvent } from '../schema.ts';
 import type { Profile } from '../types.ts';
 import { profileCookie, readProfile } from '../visitor.ts';
+import { activePreview } from './preview.ts';
 import { sessionDeltas } from './session-deltas.ts';
 
 export type ParsedBatch =
@@ -64,7 +65,8 @@ export async function collectRoute(c: Context<AppEnv>): Promise<Response> {
   if (!parsed.ok) return jsonError(c, parsed.status, parsed.code, parsed.message);
 
   const config = c.get('config');
-  const consent = resolveConsent(getCookie(c, CONSENT_COOKIE), c.req.header('sec-gpc') === '1', config.settings);
+  // Preview traffic is never counted: evaluate, persist nothing.
+  const consent = (await activePreview(c)) ? 'pending' : resolveConsent(getCookie(c, CONSENT_COOKIE), c.req.header('sec-gpc') === '1', config.settings);
   if (consent === 'revoked') return jsonError(c, 403, 'consent_revoked', 'the visitor revoked consent; nothing is collected');
 
   const now = Date.now();
@@ -75,7 +77,7 @@ export async function collectRoute(c: Context<AppEnv>): Promise<Response> {
   const result = evaluateVisitor(profile, config, now, context);
 
   if (consent === 'granted') {
-    const cookie = await profileCookie(c, profile);
+    const cookie = await profileCookie(c, result.profile);
     if (cookie) c.header('set-cookie', cookie, { append: true });
     c.executionCtx.waitUntil(
       writeReport(c.env.DB, {
@@ -85,6 +87,9 @@ export async function collectRoute(c: Context<AppEnv>): Promise<Response> {
         segments: result.segments,
         sessions: sessionDeltas(before, profile),
         medium: profile.session?.medium ?? null,
+        // The SDK renders newly assigned variants from this reply.
+        exposures: result.newlyAssigned.map((experiment) => ({ experiment, variant: result.experiments[experiment]! })),
+        goals: goalEvents(config, result.profile.exp, parsed.events, now),
       }),
     );
   }
@@ -97,6 +102,19 @@ export async function collectRoute(c: Context<AppEnv>): Promise<Response> {
   };
   c.header('cache-control', 'no-store');
   return c.json({ ...reply, applied }, 200);
+}
+
+/** Track events that are a goal of an experiment the visitor is assigned to. */
+function goalEvents(config: TailorConfig, assigned: Record<string, string>, events: TailorEvent[], now: number) {
+  const out: { experiment: string; goal: string; ts: number; windowDays: number }[] = [];
+  for (const exp of config.experiments) {
+    if (!assigned[exp.id]) continue;
+    const goals = new Set([exp.goals.primary, ...exp.goals.secondary]);
+    for (const e of events) {
+      if (e.type === 'track' && goals.has(e.name)) out.push({ experiment: exp.id, goal: e.name, ts: Math.min(e.ts, now), windowDays: exp.goals.windowDays });
+    }
+  }
+  return out;
 }
 
 function pagePath(referer: string | undefined): string | undefined {

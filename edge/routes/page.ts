@@ -7,9 +7,9 @@ import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { isbot } from 'isbot';
 import type { AppEnv } from '../env.ts';
-import { evaluateVisitor } from '../evaluate.ts';
+import { evaluateVisitor, type Overrides } from '../evaluate.ts';
 import { fetchOrigin, isHtml } from '../origin.ts';
-import { personalise } from '../personalise.ts';
+import { personalise, type PageAnnotations } from '../personalise.ts';
 import { emptyProfile, foldRequest } from '../profile.ts';
 import { writeReport } from '../reporting.ts';
 import { CONSENT_COOKIE, randomId, requestContext, resolveConsent } from '../request-context.ts';
@@ -17,13 +17,21 @@ import type { Profile } from '../types.ts';
 import { clearProfileCookie, profileCookie, readProfile } from '../visitor.ts';
 import { sessionDeltas } from './session-deltas.ts';
 
-export async function pageRoute(c: Context<AppEnv>): Promise<Response> {
+/** A page request a preview link turned into "as these segments / variants" (see preview.ts). */
+export interface PagePreview {
+  overrides: Overrides;
+  headHtml: string;
+  bodyHtml: string;
+}
+
+const ASSET_PATH = /\.(?!html?$)[a-z0-9]{1,8}$/i;
+
+export async function pageRoute(c: Context<AppEnv>, preview?: PagePreview): Promise<Response> {
   const req = c.req.raw;
-  const method = req.method;
-  const maybePage = (method === 'GET' || method === 'HEAD') && !/\.[a-z0-9]{1,8}$/i.test(new URL(req.url).pathname.replace(/\.html?$/i, ''));
-  const ua = req.headers.get('user-agent') ?? '';
-  const bot = isbot(ua);
-  const personalisable = maybePage && !bot && method === 'GET' && c.env.TAILOR_PERSONALISATION !== 'off';
+  const url = new URL(req.url);
+  const maybePage = req.method === 'GET' && !ASSET_PATH.test(url.pathname);
+  const bot = isbot(req.headers.get('user-agent') ?? '');
+  const personalisable = maybePage && !bot && c.env.TAILOR_PERSONALISATION !== 'off';
   const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
 
   const origin = await fetchOrigin(req, {
@@ -36,15 +44,14 @@ export async function pageRoute(c: Context<AppEnv>): Promise<Response> {
   if (!personalisable || origin.status !== 200 || !isHtml(origin) || !origin.body) return origin;
 
   const config = c.get('config');
-  const url = new URL(req.url);
-  const consent = resolveConsent(getCookie(c, CONSENT_COOKIE), req.headers.get('sec-gpc') === '1', config.settings);
+  const consent = preview ? 'pending' : resolveConsent(getCookie(c, CONSENT_COOKIE), req.headers.get('sec-gpc') === '1', config.settings);
   const now = Date.now();
 
   const res = new Response(origin.body, origin);
   res.headers.delete('etag');
   res.headers.delete('last-modified');
   res.headers.delete('content-length');
-  res.headers.set('cache-control', 'private, no-cache');
+  res.headers.set('cache-control', preview ? 'private, no-store' : 'private, no-cache');
   res.headers.append('vary', 'Cookie');
 
   if (consent === 'revoked') {
@@ -52,10 +59,10 @@ export async function pageRoute(c: Context<AppEnv>): Promise<Response> {
     return personalise(res, {}, { pvid: null, consent });
   }
 
-  // Pending consent personalises from this request alone and persists nothing.
+  // Pending consent (and preview) personalises from this request alone and persists nothing.
   const before: Profile = (consent === 'granted' ? await readProfile(c) : null) ?? emptyProfile();
   const pvid = randomId();
-  const profile = foldRequest(before, {
+  const folded = foldRequest(before, {
     url: req.url,
     referrer: req.headers.get('referer'),
     host: url.host,
@@ -63,13 +70,38 @@ export async function pageRoute(c: Context<AppEnv>): Promise<Response> {
     now,
     halfLifeDays: config.settings.interestHalfLifeDays,
   });
-  const context = requestContext(profile, req.cf as Record<string, unknown> | undefined, req.headers, url.pathname);
-  const result = evaluateVisitor(profile, config, now, context);
+  const context = requestContext(folded, req.cf as Record<string, unknown> | undefined, req.headers, url.pathname);
+  const result = evaluateVisitor(folded, config, now, context, preview?.overrides);
+  const annotations: PageAnnotations = { pvid: preview ? null : pvid, consent, headHtml: preview?.headHtml, bodyHtml: preview?.bodyHtml };
 
-  if (consent === 'granted') {
-    const cookie = await profileCookie(c, profile);
-    if (cookie) res.headers.append('set-cookie', cookie);
-    waitUntil(writeReport(c.env.DB, { visitor: profile.id, now, segments: result.segments, sessions: sessionDeltas(before, profile) }));
+  if (consent !== 'granted' || preview) {
+    return personalise(res, result.slots, annotations, { onError: logRewriteError });
   }
-  return personalise(res, result.slots, { pvid, consent }, (e) => console.error('tailor: slot rewrite failed', String(e)));
+
+  const cookie = await profileCookie(c, result.profile);
+  if (cookie) res.headers.append('set-cookie', cookie);
+  // Exposure = the variant was really rendered into a slot of this page; the
+  // exposures table's key (experiment, visitor) keeps it once per visitor.
+  const exposures: { experiment: string; variant: string }[] = [];
+  let finished!: () => void;
+  const done = new Promise<void>((r) => (finished = r));
+  // A visitor who aborts the page never reaches the document end: report anyway after a while.
+  const ended = Promise.race([done, new Promise<void>((r) => setTimeout(r, 10_000))]);
+  waitUntil(
+    ended.then(() =>
+      writeReport(c.env.DB, { visitor: folded.id, now, segments: result.segments, sessions: sessionDeltas(before, folded), exposures }),
+    ),
+  );
+  return personalise(res, result.slots, annotations, {
+    onError: logRewriteError,
+    onSlot: (_name, slot) => {
+      const [kind, experiment, variant] = slot.segment.split(':');
+      if (kind === 'exp' && experiment && variant) exposures.push({ experiment, variant });
+    },
+    onEnd: finished,
+  });
+}
+
+function logRewriteError(error: unknown): void {
+  console.error('tailor: slot rewrite failed; default content kept', error instanceof Error ? error.message : String(error));
 }
