@@ -183,7 +183,9 @@ function count(f: Fold, counter: Counter, ts: number, n = 1): void {
   const p = f.p;
   p.totals[counter] = satAdd(p.totals[counter], n);
   const day = dayOf(ts);
-  const i = p.buckets.findIndex((b) => day >= b.day && day < b.day + b.width);
+  const first = p.buckets[0];
+  // Most events land in the newest bucket (today's).
+  const i = first && day >= first.day && day < first.day + first.width ? 0 : p.buckets.findIndex((b) => day >= b.day && day < b.day + b.width);
   let bucket: Bucket;
   if (i < 0) {
     const key = bucketFor(day, f.today);
@@ -466,6 +468,7 @@ function finishFold(f: Fold, now: number): Profile {
 
 /** Merges each bucket into the one its age now calls for (see bucketFor); newest first. */
 function compactBuckets(f: Fold): Bucket[] {
+  if (isCompact(f.p.buckets, f.today)) return f.p.buckets;
   const byDay = new Map<number, Bucket>();
   for (const b of f.p.buckets) {
     const key = bucketFor(b.day, f.today);
@@ -488,6 +491,17 @@ function compactBuckets(f: Fold): Bucket[] {
     }
   }
   return [...byDay.values()].sort((a, b) => b.day - a.day);
+}
+
+/** True when every bucket already has the place its age calls for, newest first without overlap (the usual case). */
+function isCompact(buckets: readonly Bucket[], today: number): boolean {
+  let prevStart = Number.POSITIVE_INFINITY;
+  for (const b of buckets) {
+    const key = bucketFor(b.day, today);
+    if (!key || key.day !== b.day || key.width !== b.width || b.day + b.width > prevStart) return false;
+    prevStart = b.day;
+  }
+  return true;
 }
 
 function pruneInterests(p: Profile, now: number, halfLifeDays: number): void {

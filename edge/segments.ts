@@ -60,7 +60,46 @@ const RECENCY_FIELD: Record<RecencyMetric, 'first' | 'last' | 'lastPurchase'> = 
 
 const isRecency = (m: MetricName): m is RecencyMetric => (RECENCY_METRICS as readonly string[]).includes(m);
 
-/** Interning key of a trait or context value; strings compare case-insensitively. */
+/**
+ * Interned codes of trait and context values (strings compare case-insensitively).
+ * Kept per type so the hot path looks a value up without building a key string.
+ */
+class Codes {
+  readonly strings = new Map<string, number>();
+  readonly numbers = new Map<number, number>();
+  readonly booleans = new Map<boolean, number>();
+  #next = 0;
+
+  /** At compile time: the code of a constant in a rule. */
+  intern(v: string | number | boolean): number {
+    const [map, key] = this.#slot(v);
+    let code = map.get(key as never);
+    if (code === undefined) map.set(key as never, (code = this.#next++));
+    return code;
+  }
+
+  /** At evaluation time: CODE_MISSING for no value, CODE_OTHER for a value no rule names. */
+  of(v: unknown): number {
+    switch (typeof v) {
+      case 'string':
+        return v === '' ? CODE_MISSING : (this.strings.get(v.toLowerCase()) ?? CODE_OTHER);
+      case 'number':
+        return this.numbers.get(v) ?? CODE_OTHER;
+      case 'boolean':
+        return this.booleans.get(v) ?? CODE_OTHER;
+      default:
+        return CODE_MISSING;
+    }
+  }
+
+  #slot(v: string | number | boolean): [Map<unknown, number>, unknown] {
+    if (typeof v === 'string') return [this.strings as Map<unknown, number>, v.toLowerCase()];
+    if (typeof v === 'number') return [this.numbers as Map<unknown, number>, v];
+    return [this.booleans as Map<unknown, number>, v];
+  }
+}
+
+/** Comparison key of a trait or context value for the reference path (explain); strings compare case-insensitively. */
 function token(v: unknown): string | null {
   switch (typeof v) {
     case 'string':
@@ -149,7 +188,7 @@ export class CompiledConfig {
   readonly #traits: { key: string; numSlot: number; codeSlot: number }[];
   readonly #context: { field: keyof RequestContext; slot: number }[];
   readonly #prefixes: { field: keyof RequestContext; prefix: string; slot: number }[];
-  readonly #tokens: Map<string, number>;
+  readonly #codes: Codes;
 
   /** @internal use compileConfig */
   constructor(config: TailorConfig) {
@@ -194,7 +233,7 @@ export class CompiledConfig {
     this.#traits = [...b.traits].map(([key, t]) => ({ key, ...t }));
     this.#context = [...b.context].map(([field, slot]) => ({ field, slot }));
     this.#prefixes = b.prefixes;
-    this.#tokens = b.tokens;
+    this.#codes = b.codes;
 
     this.stats = {
       segments: config.segments.length,
@@ -339,15 +378,14 @@ export class CompiledConfig {
         const v = Object.hasOwn(traits, key) ? traits[key] : undefined;
         if (numSlot >= 0) vals[numSlot] = traitNumber(v);
         if (codeSlot >= 0) {
-          const t = token(v);
-          vals[codeSlot] = t === null ? CODE_MISSING : (this.#tokens.get(t) ?? CODE_OTHER);
+          vals[codeSlot] = this.#codes.of(v);
         }
       }
     }
 
     for (const { field, slot } of this.#context) {
       const v = context?.[field];
-      vals[slot] = v === undefined || v === null || v === '' ? CODE_MISSING : (this.#tokens.get(`s:${String(v).toLowerCase()}`) ?? CODE_OTHER);
+      vals[slot] = this.#codes.of(v);
     }
     for (const { field, prefix, slot } of this.#prefixes) {
       const v = context?.[field];
@@ -360,27 +398,24 @@ export class CompiledConfig {
     const vals = this.#vals;
     const halfLife = this.#halfLife;
     const interests = profile.interests;
+    const slots = this.#interestSlot;
+    const top = this.#topSlot >= 0;
     for (const { slot } of this.#interests) vals[slot] = 0;
-    if (this.#topSlot < 0) {
-      for (const { category, slot } of this.#interests) {
-        if (Object.hasOwn(interests, category)) vals[slot] = interestScore(profile, category, now, halfLife);
-      }
-      return;
-    }
     let best: string | null = null;
     let bestScore = 0;
     for (const category of Object.keys(interests)) {
+      const slot = slots.get(category);
+      if (slot === undefined && !top) continue; // only the categories rules name, unless the top one is needed
       const entry = interests[category]!;
       const age = Math.max(0, now - entry.t) / DAY_MS;
       const s = entry.score * Math.pow(2, -age / halfLife);
-      const slot = this.#interestSlot.get(category);
       if (slot !== undefined) vals[slot] = s;
       if (s > bestScore || (s === bestScore && best !== null && category < best)) {
         best = category;
         bestScore = s;
       }
     }
-    vals[this.#topSlot] = best === null ? CODE_MISSING : (this.#topCode.get(best) ?? CODE_OTHER);
+    if (top) vals[this.#topSlot] = best === null ? CODE_MISSING : (this.#topCode.get(best) ?? CODE_OTHER);
   }
 }
 
@@ -435,7 +470,7 @@ class Builder {
   readonly traits = new Map<string, { numSlot: number; codeSlot: number }>();
   readonly context = new Map<keyof RequestContext, number>();
   readonly prefixes: { field: keyof RequestContext; prefix: string; slot: number }[] = [];
-  readonly tokens = new Map<string, number>();
+  readonly codes = new Codes();
 
   readonly #leaves: Leaf[] = [];
   readonly #leafByKey = new Map<string, number>();
@@ -508,7 +543,7 @@ class Builder {
     }
     if ('trait' in rule) {
       const parts: Lit[] = [];
-      if (rule.eq !== undefined) parts.push(this.#leaf(K_EQ, this.#traitCodeSlot(rule.trait), this.#tokenCode(token(rule.eq)!)));
+      if (rule.eq !== undefined) parts.push(this.#leaf(K_EQ, this.#traitCodeSlot(rule.trait), this.codes.intern(rule.eq)));
       if (rule.in !== undefined) parts.push(this.#inLeaf(this.#traitCodeSlot(rule.trait), rule.in));
       if (rule.exists !== undefined) parts.push(this.#leaf(rule.exists ? K_GTE : K_EQ, this.#traitCodeSlot(rule.trait), rule.exists ? CODE_OTHER : CODE_MISSING));
       if (rule.op !== undefined && rule.value !== undefined) parts.push(this.#leaf(COMPARE[rule.op], this.#traitNumSlot(rule.trait), rule.value));
@@ -518,7 +553,7 @@ class Builder {
     if ('context' in rule) {
       const field = rule.context;
       const parts: Lit[] = [];
-      if (rule.eq !== undefined) parts.push(this.#leaf(K_EQ, this.#contextSlot(field), this.#tokenCode(token(rule.eq)!)));
+      if (rule.eq !== undefined) parts.push(this.#leaf(K_EQ, this.#contextSlot(field), this.codes.intern(rule.eq)));
       if (rule.in !== undefined) parts.push(this.#inLeaf(this.#contextSlot(field), rule.in));
       if (rule.prefix !== undefined) parts.push(this.#leaf(K_EQ, this.#prefixSlot(field, rule.prefix), 1));
       if (!parts.length) parts.push(this.#leaf(K_GTE, this.#contextSlot(field), CODE_OTHER)); // bare field: is known
@@ -540,7 +575,7 @@ class Builder {
   }
 
   #inLeaf(slot: number, values: readonly (string | number)[]): Lit {
-    const codes = [...new Set(values.map((v) => this.#tokenCode(token(v)!)))].sort((a, b) => a - b);
+    const codes = [...new Set(values.map((v) => this.codes.intern(v)))].sort((a, b) => a - b);
     return this.#leaf(K_IN, slot, codes.length, 0, 0, codes);
   }
 
@@ -627,15 +662,6 @@ class Builder {
   }
 
   // ------------------------------------------------ value slots
-
-  #tokenCode(t: string): number {
-    let code = this.tokens.get(t);
-    if (code === undefined) {
-      code = this.tokens.size;
-      this.tokens.set(t, code);
-    }
-    return code;
-  }
 
   #slot(key: string, onNew: (slot: number) => void): number {
     let slot = this.#slotByKey.get(key);
@@ -1050,7 +1076,7 @@ function evaluateLeaf(rule: Rule, env: Env): { held: boolean; actual: Value; sho
   }
   if ('trait' in rule) {
     const raw = Object.hasOwn(profile.traits, rule.trait) ? profile.traits[rule.trait] : undefined;
-    const v = token(raw) === null ? undefined : raw;
+    const v = token(raw) === null || raw === '' ? undefined : raw; // an empty answer counts as not given
     let held = true;
     if (rule.eq !== undefined) held &&= sameText(v, rule.eq);
     if (rule.in !== undefined) held &&= rule.in.some((x) => sameText(v, x));

@@ -67,7 +67,7 @@ export function niceTicks(max: number, count = 4): number[] {
   const step = (mag >= 10 ? [1, 2, 2.5, 5, 10] : [1, 2, 5, 10]).map((f) => f * mag).find((s) => s >= raw) ?? 10 * mag;
   const ticks: number[] = [];
   for (let v = 0; v < top + step * 1e-9; v += step) ticks.push(round(v, 10));
-  if (ticks[ticks.length - 1]! < top - step * 1e-9) ticks.push(round(ticks[ticks.length - 1]! + step, 10));
+  if (ticks[ticks.length - 1]! < top) ticks.push(round(ticks[ticks.length - 1]! + step, 10));
   if (ticks.length < 2) ticks.push(round(step, 10));
   return ticks;
 }

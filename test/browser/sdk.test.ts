@@ -89,8 +89,9 @@ async function newVisitor(opts: { gpc?: boolean; init?: () => void } = {}): Prom
         .filter((e) => name === undefined || e.name === name),
     watch(page) {
       page.on('pageerror', (e) => v.errors.push(String(e)));
-      page.on('console', (m) => {
-        if (m.type() === 'warning' && m.text().startsWith('tailor:')) v.warnings.push(m.text());
+      page.on('console', async (m) => {
+        if (m.type() !== 'warning' || !m.text().startsWith('tailor:')) return;
+        v.warnings.push(JSON.stringify(await Promise.all(m.args().map((a) => a.jsonValue()))));
       });
       return page;
     },
@@ -160,7 +161,9 @@ describe.skipIf(!enabled)('SDK in Chromium against the Worker', () => {
   it('shares one outbox between two tabs without losing or doubling an event', async () => {
     const v = await newVisitor();
     const second = v.watch(await v.ctx.newPage());
-    await Promise.all([open(v.page, '/'), open(second, '/shoes/')]);
+    await Promise.all([v.page.goto(worker.url + '/'), second.goto(worker.url + '/shoes/')]);
+    // Either tab may send both page views: the outbox is shared.
+    await expect.poll(() => v.accepted().filter((e) => e.type === 'page').length).toBe(2);
     const before = await counts();
     await Promise.all(
       [v.page, second].map((p, tab) =>
@@ -393,6 +396,7 @@ describe.skipIf(!enabled)('SDK in Chromium against the Worker', () => {
   it('removes personal data from the landing URL and keeps campaign tags and click ids', async () => {
     const v = await newVisitor();
     await open(v.page, '/?utm_source=newsletter&utm_medium=email&email=jo%40example.com&name=Jo&gclid=abc&q=jo%2Bx%40example.org#access_token=s3cret');
+    await expect.poll(() => v.accepted().length).toBe(1);
     const [first] = v.accepted();
     expect(first!.url).toBe(`${worker.url}/?utm_source=newsletter&utm_medium=email&gclid=abc`);
     expect(JSON.stringify(await outbox(v.page))).not.toContain('example');

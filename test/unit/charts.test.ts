@@ -28,7 +28,8 @@ function baseline(svg: string): number {
 
 describe('niceTicks', () => {
   it('gives round, evenly spaced ticks from 0 to at least the maximum', () => {
-    expect(niceTicks(87)).toEqual([0, 20, 40, 60, 80, 100]);
+    expect(niceTicks(87)).toEqual([0, 25, 50, 75, 100]);
+    expect(niceTicks(7)).toEqual([0, 2, 4, 6, 8]);
     expect(niceTicks(1000)).toEqual([0, 250, 500, 750, 1000]);
     expect(niceTicks(0.173)).toEqual([0, 0.05, 0.1, 0.15, 0.2]);
     expect(niceTicks(0)).toEqual([0, 0.5, 1]);
