@@ -252,7 +252,7 @@ const HEROES: Record<string, string> = {
     eyebrow: 'As seen on your feed <span class="tag tag-via">{{source}}</span>',
     title: 'Gear our community loves',
     text: 'The gear behind the photos: light, tough and ready for the weekend. Your first order is 10% off with code TRAIL10.',
-    primary: ['Shop community favourites', '/#bestsellers'],
+    primary: ['Shop favourites', '/#bestsellers'],
     secondary: ['Read the packing list', '/blog/packing-list.html'],
     product: 'trail-runner-x',
     badge: ['#trailheadsupply', '12k posts'],

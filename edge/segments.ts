@@ -161,14 +161,8 @@ export class CompiledConfig {
   readonly #leafK2: Float64Array;
   readonly #inList: Float64Array;
 
-  // clauses, level by level; a literal is (table index << 1) | negated
-  readonly #levelSingles: Int32Array;
-  readonly #levelMultis: Int32Array;
-  readonly #singleLit: Int32Array;
-  readonly #singleDst: Int32Array;
-  readonly #multiStart: Int32Array;
-  readonly #multiLits: Int32Array;
-  readonly #multiDst: Int32Array;
+  // clauses by level, then by width; a literal is (table index << 1) | negated
+  readonly #clauses: ClauseProgram;
 
   // reads
   readonly #vals: Float64Array;
@@ -210,13 +204,7 @@ export class CompiledConfig {
     this.#leafK = p.leafK;
     this.#leafK2 = p.leafK2;
     this.#inList = p.inList;
-    this.#levelSingles = p.levelSingles;
-    this.#levelMultis = p.levelMultis;
-    this.#singleLit = p.singleLit;
-    this.#singleDst = p.singleDst;
-    this.#multiStart = p.multiStart;
-    this.#multiLits = p.multiLits;
-    this.#multiDst = p.multiDst;
+    this.#clauses = p.clauses;
 
     this.#vals = new Float64Array(b.slotCount);
     this.#lifetime = b.lifetime;
@@ -238,9 +226,9 @@ export class CompiledConfig {
     this.stats = {
       segments: config.segments.length,
       leaves: p.leafCount,
-      clauses: p.singleLit.length + p.multiDst.length,
+      clauses: p.clauseCount,
       helpers: p.nodeCount - config.segments.length,
-      levels: p.levelSingles.length - 1,
+      levels: p.clauses.levels.length,
       slots: b.slotCount,
       metricSlots: b.metricSlots,
       interestSlots: b.interests.size + (b.topSlot >= 0 ? 1 : 0),
@@ -309,26 +297,12 @@ export class CompiledConfig {
 
   #combine(): void {
     const lit = this.#lit;
-    const levelSingles = this.#levelSingles;
-    const levelMultis = this.#levelMultis;
-    const singleLit = this.#singleLit;
-    const singleDst = this.#singleDst;
-    const multiStart = this.#multiStart;
-    const multiLits = this.#multiLits;
-    const multiDst = this.#multiDst;
-    for (let level = 0; level + 1 < levelSingles.length; level++) {
-      for (let c = levelSingles[level]!, end = levelSingles[level + 1]!; c < end; c++) {
-        const l = singleLit[c]!;
-        lit[singleDst[c]!]! &= lit[l >>> 1]! ^ (l & 1);
-      }
-      for (let c = levelMultis[level]!, end = levelMultis[level + 1]!; c < end; c++) {
-        let any = 0;
-        for (let q = multiStart[c]!, qEnd = multiStart[c + 1]!; q < qEnd; q++) {
-          const l = multiLits[q]!;
-          any |= lit[l >>> 1]! ^ (l & 1);
-        }
-        lit[multiDst[c]!]! &= any;
-      }
+    const { levels, single, pair, quad, wideStart, wideLits, wideDst } = this.#clauses;
+    for (const lv of levels) {
+      andSingles(lit, single, lv.single[0], lv.single[1]);
+      andPairs(lit, pair, lv.pair[0], lv.pair[1]);
+      andQuads(lit, quad, lv.quad[0], lv.quad[1]);
+      andWide(lit, wideStart, wideLits, wideDst, lv.wide[0], lv.wide[1]);
     }
   }
 
@@ -420,6 +394,70 @@ export class CompiledConfig {
 }
 
 
+// ---------------------------------------------------------------- clause loops
+//
+// Each loop is branch-free over its range: a literal l reads lit[l >>> 1] ^ (l & 1),
+// and a clause ANDs its OR into its node's byte. Fixed widths (1, 2, 4 literals;
+// 3 is padded by repeating a literal, OR being idempotent) keep inner loops out of
+// the common cases, so the branch predictor has nothing random to guess.
+
+/** One level's clauses of each width: [from, to) clause indexes into that width's array. */
+interface LevelRange {
+  single: [number, number];
+  pair: [number, number];
+  quad: [number, number];
+  wide: [number, number];
+}
+
+interface ClauseProgram {
+  levels: LevelRange[];
+  /** [literal, node] per clause */
+  single: Int32Array;
+  /** [a, b, node] */
+  pair: Int32Array;
+  /** [a, b, c, d, node] */
+  quad: Int32Array;
+  wideStart: Int32Array;
+  wideLits: Int32Array;
+  wideDst: Int32Array;
+}
+
+function andSingles(lit: Uint8Array, code: Int32Array, from: number, to: number): void {
+  for (let i = from * 2, end = to * 2; i < end; i += 2) {
+    const l = code[i]!;
+    lit[code[i + 1]!]! &= lit[l >>> 1]! ^ (l & 1);
+  }
+}
+
+function andPairs(lit: Uint8Array, code: Int32Array, from: number, to: number): void {
+  for (let i = from * 3, end = to * 3; i < end; i += 3) {
+    const a = code[i]!;
+    const b = code[i + 1]!;
+    lit[code[i + 2]!]! &= (lit[a >>> 1]! ^ (a & 1)) | (lit[b >>> 1]! ^ (b & 1));
+  }
+}
+
+function andQuads(lit: Uint8Array, code: Int32Array, from: number, to: number): void {
+  for (let i = from * 5, end = to * 5; i < end; i += 5) {
+    const a = code[i]!;
+    const b = code[i + 1]!;
+    const c = code[i + 2]!;
+    const d = code[i + 3]!;
+    lit[code[i + 4]!]! &= (lit[a >>> 1]! ^ (a & 1)) | (lit[b >>> 1]! ^ (b & 1)) | (lit[c >>> 1]! ^ (c & 1)) | (lit[d >>> 1]! ^ (d & 1));
+  }
+}
+
+function andWide(lit: Uint8Array, start: Int32Array, lits: Int32Array, dst: Int32Array, from: number, to: number): void {
+  for (let c = from; c < to; c++) {
+    let any = 0;
+    for (let q = start[c]!, end = start[c + 1]!; q < end; q++) {
+      const l = lits[q]!;
+      any |= lit[l >>> 1]! ^ (l & 1);
+    }
+    lit[dst[c]!]! &= any;
+  }
+}
+
 /** A literal while compiling: a leaf (ref ≥ 0) or a node (ref = −1 − node), possibly negated. */
 interface Lit {
   ref: number;
@@ -444,13 +482,8 @@ interface Program {
   leafK: Float64Array;
   leafK2: Float64Array;
   inList: Float64Array;
-  levelSingles: Int32Array;
-  levelMultis: Int32Array;
-  singleLit: Int32Array;
-  singleDst: Int32Array;
-  multiStart: Int32Array;
-  multiLits: Int32Array;
-  multiDst: Int32Array;
+  clauses: ClauseProgram;
+  clauseCount: number;
 }
 
 /** Collects slots, distinct leaves and clauses while compiling one config. */
@@ -612,35 +645,55 @@ class Builder {
     const level = nodeLevels(nodes);
     const levels = nodes.length ? Math.max(...level) + 1 : 1;
 
-    const singles: [number, number][][] = Array.from({ length: levels }, () => []);
-    const multis: [number[], number][][] = Array.from({ length: levels }, () => []);
+    // Per level, clauses by width. Within a width they are laid out round by round (every
+    // node's first clause, then every node's second, …) so consecutive `&=` do not hit
+    // the same byte (no store-to-load stall chain).
+    const byLevel = Array.from({ length: levels }, () => ({ single: [] as number[][], pair: [] as number[][], quad: [] as number[][], wide: [] as number[][] }));
+    let clauseCount = 0;
     nodes.forEach((clauses, n) => {
+      const rounds = { single: 0, pair: 0, quad: 0, wide: 0 };
       for (const clause of clauses) {
-        const lits = clause.map(encode);
-        if (lits.length === 1) singles[level[n]!]!.push([lits[0]!, L + n]);
-        else multis[level[n]!]!.push([lits, L + n]);
+        clauseCount++;
+        const lits = [...new Set(clause.map(encode))];
+        const width = lits.length === 1 ? 'single' : lits.length === 2 ? 'pair' : lits.length <= 4 ? 'quad' : 'wide';
+        while (width === 'quad' && lits.length < 4) lits.push(lits[0]!);
+        byLevel[level[n]!]![width].push([rounds[width]++, L + n, ...lits]);
       }
     });
-    const levelSingles = new Int32Array(levels + 1);
-    const levelMultis = new Int32Array(levels + 1);
-    const singleLit: number[] = [];
-    const singleDst: number[] = [];
-    const multiStart: number[] = [0];
-    const multiLits: number[] = [];
-    const multiDst: number[] = [];
-    for (let lv = 0; lv < levels; lv++) {
-      for (const [l, dst] of singles[lv]!) {
-        singleLit.push(l);
-        singleDst.push(dst);
+    const single: number[] = [];
+    const pair: number[] = [];
+    const quad: number[] = [];
+    const wideStart: number[] = [0];
+    const wideLits: number[] = [];
+    const wideDst: number[] = [];
+    const ranges: LevelRange[] = [];
+    const laidOut = (list: number[][]) => list.sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!);
+    for (const lv of byLevel) {
+      const from = { single: single.length / 2, pair: pair.length / 3, quad: quad.length / 5, wide: wideDst.length };
+      for (const [, dst, l] of laidOut(lv.single)) single.push(l!, dst!);
+      for (const [, dst, a, b] of laidOut(lv.pair)) pair.push(a!, b!, dst!);
+      for (const [, dst, a, b, c, d] of laidOut(lv.quad)) quad.push(a!, b!, c!, d!, dst!);
+      for (const [, dst, ...lits] of laidOut(lv.wide)) {
+        wideLits.push(...lits);
+        wideStart.push(wideLits.length);
+        wideDst.push(dst!);
       }
-      for (const [lits, dst] of multis[lv]!) {
-        multiLits.push(...lits);
-        multiStart.push(multiLits.length);
-        multiDst.push(dst);
-      }
-      levelSingles[lv + 1] = singleLit.length;
-      levelMultis[lv + 1] = multiDst.length;
+      ranges.push({
+        single: [from.single, single.length / 2],
+        pair: [from.pair, pair.length / 3],
+        quad: [from.quad, quad.length / 5],
+        wide: [from.wide, wideDst.length],
+      });
     }
+    const program: ClauseProgram = {
+      levels: ranges,
+      single: Int32Array.from(single),
+      pair: Int32Array.from(pair),
+      quad: Int32Array.from(quad),
+      wideStart: Int32Array.from(wideStart),
+      wideLits: Int32Array.from(wideLits),
+      wideDst: Int32Array.from(wideDst),
+    };
 
     return {
       leafCount: L,
@@ -651,13 +704,8 @@ class Builder {
       leafK,
       leafK2,
       inList: Float64Array.from(inList),
-      levelSingles,
-      levelMultis,
-      singleLit: Int32Array.from(singleLit),
-      singleDst: Int32Array.from(singleDst),
-      multiStart: Int32Array.from(multiStart),
-      multiLits: Int32Array.from(multiLits),
-      multiDst: Int32Array.from(multiDst),
+      clauses: program,
+      clauseCount,
     };
   }
 

@@ -20,6 +20,7 @@ interface Box {
 
 const GRANTED = 'granted';
 const REVOKED = 'revoked';
+const PENDING = 'pending';
 const MAX = 1000;
 const BATCH = 20;
 
@@ -55,17 +56,18 @@ const ids = (events: Ev[]) => events.map((e) => e.id);
 /**
  * Every request to the edge (same origin, so cookies travel). Bodies go as text/plain,
  * which the edge accepts like JSON. keepalive lets a request outlive the page, within
- * the browser's 64 KB budget: batches stay under 20,000 characters (at most 60 KB of UTF-8).
+ * the browser's 64 KB budget: only bodies of at most 20,000 characters (60 KB of UTF-8)
+ * use it (`body[2e4]` exists only for longer ones).
  */
-const req = (path: string, body?: string) => fetch(base + path, { method: body && 'POST', body, keepalive: (body || '').length < 2e4 });
+const req = (path: string, body?: string) => fetch(base + path, { method: body && 'POST', body, keepalive: !body?.[2e4] });
 const segs = (): Promise<{ segments: string[]; explanations: SegmentExplanation[] }> => req('segments').then((r) => r.json());
 
 /**
  * Runs `f` on the outbox in one IndexedDB readwrite transaction (atomic across
- * tabs), or on the memory outbox when consent is not granted or IndexedDB fails.
+ * tabs), or on the memory outbox while consent is pending or when IndexedDB fails.
  */
 const edit = async (f: (o: Box) => void): Promise<Box> => {
-  if (store && consentState == GRANTED)
+  if (store && consentState != PENDING)
     try {
       let r = mem;
       await update<Box>('o', (o = box()) => (f(o), (r = o)), store);
@@ -155,7 +157,7 @@ const apply = (r: CollectReply) => {
       d.tailorSegment = s.segment;
     }
   });
-  if (r.rejected[0]) warn('rejected', r.rejected);
+  if (r.rejected[0]) warn(r.rejected);
   if (r.segments + '' != lastSegments) {
     lastSegments = r.segments + '';
     if (listeners[0]) explain();
@@ -178,13 +180,11 @@ const page = (p: PageOptions = {}) => {
 
 const track = (name: string, props?: Props) => add({ type: 'track', name, props: scrub(props) });
 
-const reset = async () => {
+const reset = () => {
   mem = box();
   pending = [];
   lastSegments = undefined;
-  try {
-    if (store) await update('o', box, store);
-  } catch {}
+  return edit((o) => void (o.q = [])) as Promise<unknown> as Promise<void>;
 };
 
 export const tailor: TailorGlobal = {
@@ -193,10 +193,12 @@ export const tailor: TailorGlobal = {
   identify: (traits) => add({ type: 'identify', traits: scrub(traits) }),
   consent(granted) {
     const state = granted ? GRANTED : REVOKED;
-    req('consent', JSON.stringify({ state })).catch(noop);
+    // Set here too, so the very next collect request already carries the choice; the edge's reply re-sets it.
+    document.cookie = `tailor_consent=${state};path=/;max-age=34560000`;
+    req('consent', `{"state":"${state}"}`).catch(noop);
     if (!granted) {
-      consentState = state;
       reset();
+      consentState = state;
     } else if (consentState != GRANTED) {
       consentState = state;
       const held = mem.q;
@@ -226,7 +228,7 @@ export const start = () => (document.readyState == 'loading' ? addEventListener(
 
 const init = () => {
   // The edge's meta is authoritative (it read the tailor_consent cookie and Sec-GPC); without it, GPC means pending.
-  consentState = meta('consent') || ((navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl ? 'pending' : GRANTED);
+  consentState = meta('consent') || ((navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl ? PENDING : GRANTED);
   pvid = meta('pvid');
   store = createStore('tailor', 'outbox');
   if (consentState == REVOKED) reset();

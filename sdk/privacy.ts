@@ -10,12 +10,13 @@ const EMAIL = /[\w.%+-]+(?:@|%40)[\w-]+\.[\w.-]+/i;
  * Query parameters that name personal data. Campaign tags (`utm_*`) and click ids
  * (`gclid`, `fbclid`, `msclkid`, …) never match, so the edge can still classify the visit.
  */
-const PERSONAL = /^(?:e-?mail|mail|phone|mobile|tel|(?:first_|last_|full_|[fl])?name|address|street|zip|post_?code|pass(?:word)?|pwd|secret|token|auth|ssn)$/i;
+const PERSONAL = /^(?:e-?mail|mail|phone|mobile|tel|(?:first_|last_|[fl])?name|address|zip|postcode|password|token|ssn)$/i;
 
 /**
  * `url` made absolute against `base`, without personal parameters, e-mail
- * addresses (query, path or hash) and hash parameters (OAuth tokens travel
- * there); cut to the edge's 2,048-character limit. '' for an empty or invalid URL.
+ * addresses (query or path) and the fragment (OAuth tokens travel there; the
+ * edge never reads it); cut to the edge's 2,048-character limit. '' for an empty
+ * or invalid URL.
  */
 export const cleanUrl = (url: string | null | undefined, base?: string): string => {
   try {
@@ -23,7 +24,7 @@ export const cleanUrl = (url: string | null | undefined, base?: string): string 
     const u = new URL(url, base);
     const q = u.searchParams;
     for (const [k, v] of [...q]) if (PERSONAL.test(k) || EMAIL.test(v)) q.delete(k);
-    if (u.hash.includes('=')) u.hash = '';
+    u.hash = '';
     // split() with a non-global regex still splits at every match
     return (u + '').split(EMAIL).join('').slice(0, 2048);
   } catch {

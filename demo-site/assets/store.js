@@ -436,7 +436,13 @@
       text: 'Tailor groups visitors by what they do on this site. Right now you are in ' + segments.length +
         (segments.length === 1 ? ' segment' : ' segments') + ':',
     }));
-    var matched = explanations.filter(function (x) { return x && x.matched && segments.indexOf(x.id) !== -1; });
+    // Segments whose offers this page shows come first, the rest in config order.
+    var shown = $all('[data-tailor-slot][data-tailor-segment]').map(function (e) { return e.getAttribute('data-tailor-segment'); });
+    var matched = explanations
+      .filter(function (x) { return x && x.matched && segments.indexOf(x.id) !== -1; })
+      .map(function (x, i) { return { x: x, rank: (shown.indexOf(x.id) !== -1 ? 0 : 1e6) + i }; })
+      .sort(function (a, b) { return a.rank - b.rank; })
+      .map(function (r) { return r.x; });
     var list = el('ul', { class: 'why-list' });
     if (!matched.length) segments.forEach(function (id) { list.appendChild(el('li', { class: 'why-seg' }, [el('h3', { text: id })])); });
     matched.forEach(function (x) {

@@ -112,7 +112,7 @@ describe.skipIf(!hasChromium)('demo store in Chromium', () => {
     });
   }
 
-  for (const vp of WIDTHS) {
+  for (const vp of [...WIDTHS, { name: 'tablet', width: 1024, height: 768 }]) {
     it(`shows every shipped offer in full, without clamped or clipped text (${vp.name})`, async () => {
       const context = await browser.newContext({ viewport: { width: vp.width, height: vp.height } });
       const page = await context.newPage();
@@ -131,11 +131,16 @@ describe.skipIf(!hasChromium)('demo store in Chromium', () => {
                 for (const t of el.querySelectorAll<HTMLElement>('.banner-copy, .hero-title, .hero-text, .hero-eyebrow, .reco-kicker, .reco-kicker small, .reco-name, .reco-meta')) {
                   if (t.scrollHeight > t.clientHeight + 1 || t.scrollWidth > t.clientWidth + 1) out.push(`${slot}/${o.segment} .${t.className || t.tagName}`);
                 }
+                // Buttons and links stay inside their column's content box (the hero's copy, else the slot).
                 for (const b of el.querySelectorAll<HTMLElement>('.btn, .banner-cta')) {
                   if (getComputedStyle(b).display === 'none') continue;
+                  const column = b.closest<HTMLElement>('.hero-copy') ?? el;
+                  const style = getComputedStyle(column);
+                  const box = column.getBoundingClientRect();
+                  const right = box.right - parseFloat(style.paddingRight);
+                  const left = box.left + parseFloat(style.paddingLeft);
                   const r = b.getBoundingClientRect();
-                  const box = el.getBoundingClientRect();
-                  if (r.right > box.right + 1 || r.left < box.left - 1) out.push(`${slot}/${o.segment} button outside the slot`);
+                  if (r.right > right + 1 || r.left < left - 1) out.push(`${slot}/${o.segment} "${b.textContent}" outside its column`);
                 }
               }
               return out;

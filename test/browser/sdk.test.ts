@@ -356,7 +356,7 @@ describe.skipIf(!enabled)('SDK in Chromium against the Worker', () => {
     const before = await counts();
     const consented = v.page.waitForResponse((r) => r.url().endsWith('/__tailor/consent'));
     await v.page.evaluate(() => window.tailor!.push(['consent', true]));
-    expect(await (await consented).json()).toEqual({ consent: 'granted' });
+    expect((await consented).status()).toBe(200);
     await expectStored(before, { page: 1, track: 1 });
     expect((await v.ctx.cookies()).find((c) => c.name === 'tailor_consent')?.value).toBe('granted');
 
@@ -378,7 +378,7 @@ describe.skipIf(!enabled)('SDK in Chromium against the Worker', () => {
   it('replays the queue snippet in order after the page view, and push keeps working', async () => {
     const v = await newVisitor({
       init: () => {
-        const q = ((window as unknown as { tailor: unknown[] }).tailor = []);
+        const q: unknown[] = ((window as unknown as { tailor: unknown[] }).tailor = []);
         q.push(['track', 'queued', { n: 1 }], ['identify', { plan: 'pro', contact: 'jo@example.com' }]);
       },
     });

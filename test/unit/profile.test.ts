@@ -46,6 +46,15 @@ function events() {
   };
 }
 
+/** Freezes a profile deeply, so any mutation by the code under test throws (modules are strict). */
+function deepFreeze<T>(x: T): T {
+  if (x && typeof x === 'object' && !Object.isFrozen(x)) {
+    Object.freeze(x);
+    for (const v of Object.values(x)) deepFreeze(v);
+  }
+  return x;
+}
+
 const apply = (p: Profile, evs: TailorEvent[], now?: number) => applyEvents(p, evs, { host: HOST, ...(now ? { now } : {}) }).profile;
 
 describe('emptyProfile', () => {
@@ -477,7 +486,7 @@ describe('encodeProfile / decodeProfile', () => {
     expect(decodeProfile(encodeProfile(p))).toEqual(p);
   });
 
-  it('round-trips any profile folded from random events', () => {
+  it('round-trips any profile folded from random events (folding frozen inputs)', () => {
     const url = fc.constantFrom(`${SITE}/`, `${SITE}/products/a`, `${SITE}/sale`, EMAIL_URL, `${SITE}/?utm_source=x&utm_medium=social&utm_campaign=c1`);
     const event = fc.oneof(
       fc.record({ type: fc.constant('page' as const), url, referrer: fc.option(fc.constantFrom(`${SITE}/`, 'https://www.google.com/', 'https://ex.test/'), { nil: undefined }), interests: fc.option(fc.array(fc.string({ maxLength: 12 }), { maxLength: 4 }), { nil: undefined }), pvid: fc.option(fc.constantFrom('pv1', 'pv2'), { nil: undefined }) }),
@@ -493,6 +502,7 @@ describe('encodeProfile / decodeProfile', () => {
         let pending: TailorEvent[] = [];
         for (const { gap, ev, request } of steps) {
           ts = Math.max(0, ts + gap);
+          deepFreeze(p);
           if (request && ev.type === 'page') p = foldRequest(p, { url: ev.url, referrer: ev.referrer ?? null, pvid: ev.pvid ?? 'pv3', now: ts, host: HOST });
           else pending.push({ ...ev, id: `e${++seq}`, seq, ts } as TailorEvent);
           if (pending.length >= batch) {
@@ -500,7 +510,7 @@ describe('encodeProfile / decodeProfile', () => {
             pending = [];
           }
         }
-        p = apply(p, pending);
+        p = apply(deepFreeze(p), pending);
         const s = encodeProfile(p);
         expect(s).toMatch(cookieSafe);
         expect(decodeProfile(s)).toEqual(p);

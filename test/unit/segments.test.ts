@@ -340,14 +340,20 @@ describe('compiled evaluation', () => {
     const visitor = fc.record({
       buckets: fc.array(bucket, { maxLength: 8 }),
       interests: fc.dictionary(cat, fc.record({ score: fc.double({ min: 0, max: 5, noNaN: true }), t: fc.integer({ min: NOW - 30 * DAY_MS, max: NOW }) })),
-      traits: fc.record({ experience: fc.constantFrom('pro', 'Pro', 'beginner'), age: fc.oneof(fc.integer({ min: 20, max: 40 }), fc.constant('31')) }, { requiredKeys: [] }),
+      traits: fc.record({ experience: fc.constantFrom('pro', 'Pro', 'beginner', ''), age: fc.oneof(fc.integer({ min: 20, max: 40 }), fc.constant('31')) }, { requiredKeys: [] }),
       lastPurchase: fc.oneof(fc.constant(0), fc.integer({ min: NOW - 400 * DAY_MS, max: NOW })),
     });
     const ctx = fc.record({ country: fc.constantFrom('DE', 'de', 'FR', ''), path: fc.constantFrom('/shoes/x', '/', '') }, { requiredKeys: [] });
 
     fc.assert(
-      fc.property(fc.array(rule, { minLength: 1, maxLength: 4 }), visitor, fc.option(ctx, { nil: undefined }), (rules, v, context) => {
-        const c = config(Object.fromEntries(rules.map((r, i) => [`s${i}`, r])));
+      fc.property(fc.array(fc.tuple(rule, fc.nat(5), fc.nat(7)), { minLength: 1, maxLength: 5 }), visitor, fc.option(ctx, { nil: undefined }), (specs, v, context) => {
+        // Some segments also refer to an earlier one (listed later in the config, so evaluation order matters).
+        const rules = specs.map(([r, how, target], i): Rule => {
+          if (i === 0 || how > 3) return r;
+          const ref: Rule = { segment: `s${target % i}` };
+          return [{ all: [r, ref] }, { any: [{ not: ref }, r] }, { not: { all: [ref, r] } }, { any: [{ all: [ref, r] }, { not: r }] }][how]!;
+        });
+        const c = config(Object.fromEntries(rules.map((r, i) => [`s${i}`, r]).reverse()));
         const p = profile({ ...v, first: NOW - 500 * DAY_MS, last: NOW - HOUR });
         for (const e of explainSegments(p, c, NOW, context)) {
           expect(e.matched).toBe(e.conditions.every((x) => x.held));
