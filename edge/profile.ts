@@ -254,6 +254,43 @@ interface PageInput {
   deferEmail: boolean;
 }
 
+const INTERNAL: SourceInfo = Object.freeze({ medium: 'internal', source: null });
+
+/**
+ * A click on the site's own link to a URL without query or fragment: campaign
+ * tags and click ids live in the query, so classifySource can only answer
+ * `internal` (its rule 4). Most page views are like this; skipping the
+ * classifier for them halves the cost of a batch. Anything unusual goes to it.
+ */
+export function isPlainInternal(url: string, referrer: string | null | undefined, host: string | undefined): boolean {
+  if (!referrer || url.includes('?') || url.includes('#')) return false;
+  const from = hostOf(referrer);
+  if (from === null) return false;
+  return from === (host ? bareHost(host) : hostOf(url));
+}
+
+/** The host of an http(s) URL, lower-case, without port and `www.`; null for anything else. */
+function hostOf(u: string): string | null {
+  const start = u.startsWith('https://') ? 8 : u.startsWith('http://') ? 7 : -1;
+  if (start < 0) return null;
+  let end = start;
+  for (; end < u.length; end++) {
+    const c = u.charCodeAt(end);
+    if (c === 47 || c === 63 || c === 35) break; // / ? #
+    if (c === 64 || c === 92 || c === 91 || c === 37) return null; // @ \ [ % : leave to the classifier
+  }
+  return bareHost(u.slice(start, end));
+}
+
+function bareHost(h: string): string | null {
+  if (h.includes('[')) return null;
+  let s = h.toLowerCase();
+  const colon = s.indexOf(':');
+  if (colon >= 0) s = s.slice(0, colon);
+  if (s.startsWith('www.')) s = s.slice(4);
+  return s || null;
+}
+
 /** Path and utm_campaign of an absolute or relative URL, by string operations (this runs for every page). */
 function parseUrl(url: string): { path: string; campaign: string | null } {
   let i = 0;
@@ -331,7 +368,7 @@ function sessionFor(f: Fold, src: SourceInfo, campaign: string | null, ts: numbe
 
 /** Folds one page view; returns whether it started a session. */
 function foldPage(f: Fold, page: PageInput): boolean {
-  const src = classifySource({ url: page.url, referrer: page.referrer, host: f.host });
+  const src = isPlainInternal(page.url, page.referrer, f.host) ? INTERNAL : classifySource({ url: page.url, referrer: page.referrer, host: f.host });
   const { path, campaign } = parseUrl(page.url);
   const started = sessionFor(f, src, campaign, page.ts, page.deferEmail);
   count(f, 'pageviews', page.ts);
@@ -655,8 +692,7 @@ const COUNTER_ORDER: readonly Counter[] = [
   'sessions.paid',
   'sessions.chatbot',
 ];
-const ORDER_INDEX = new Map<string, number>(COUNTER_ORDER.map((c, i) => [c, i]));
-const countScratch: number[] = COUNTER_ORDER.map(() => 0);
+const countScratch: (number | undefined)[] = COUNTER_ORDER.map(() => undefined);
 const WIDTH_CODES = [1, WEEK, BLOCK] as const;
 const MAX_WIDTH = 10_000;
 const MAX_LIST = 64;
@@ -862,24 +898,60 @@ function timesOf(p: Profile): unknown[] {
 
 /** Writes counts; the presence mask is XORed with the previous one (neighbouring buckets mostly share it). Returns the mask. */
 function writeCounts(w: Writer, counts: Counts, prevMask = 0): number {
-  // Walk the keys present (usually a few) rather than probing all 15 names on every bucket.
+  const v = countScratch;
+  gatherCounts(counts, v);
   let mask = 0;
-  for (const k in counts) {
-    const i = ORDER_INDEX.get(k);
-    const v = counts[k as Counter];
-    if (i === undefined || v === undefined) continue;
-    mask |= 1 << i;
-    countScratch[i] = v;
-  }
+  for (let i = 0; i < v.length; i++) if (v[i] !== undefined) mask |= 1 << i;
   w.uv(mask ^ prevMask);
-  for (let i = 0; mask >> i !== 0; i++) if (mask & (1 << i)) w.uv(intIn(countScratch[i], Number.MAX_SAFE_INTEGER));
+  for (let i = 0; mask >> i !== 0; i++) if (mask & (1 << i)) w.uv(intIn(v[i], Number.MAX_SAFE_INTEGER));
   return mask;
 }
 
 function readCounts(r: Reader, into: Counts, prevMask = 0): number {
   const mask = r.uv((1 << COUNTER_ORDER.length) - 1) ^ prevMask;
-  for (let i = 0; i < COUNTER_ORDER.length; i++) if (mask & (1 << i)) into[COUNTER_ORDER[i]!] = r.uv();
+  for (let i = 0; mask >> i !== 0; i++) if (mask & (1 << i)) setCount(into, i, r.uv());
   return mask;
+}
+
+// Counts objects come in many shapes; named property access (below) is several
+// times faster than keyed access by a variable name. Both follow COUNTER_ORDER.
+
+function gatherCounts(c: Counts, out: (number | undefined)[]): void {
+  out[0] = c.sessions;
+  out[1] = c.pageviews;
+  out[2] = c['sessions.direct'];
+  out[3] = c.productViews;
+  out[4] = c['sessions.search'];
+  out[5] = c['sessions.email'];
+  out[6] = c['sessions.social'];
+  out[7] = c.dealViews;
+  out[8] = c.cartAdds;
+  out[9] = c.checkouts;
+  out[10] = c.purchases;
+  out[11] = c.revenue;
+  out[12] = c['sessions.referral'];
+  out[13] = c['sessions.paid'];
+  out[14] = c['sessions.chatbot'];
+}
+
+function setCount(c: Counts, i: number, v: number): void {
+  switch (i) {
+    case 0: c.sessions = v; break;
+    case 1: c.pageviews = v; break;
+    case 2: c['sessions.direct'] = v; break;
+    case 3: c.productViews = v; break;
+    case 4: c['sessions.search'] = v; break;
+    case 5: c['sessions.email'] = v; break;
+    case 6: c['sessions.social'] = v; break;
+    case 7: c.dealViews = v; break;
+    case 8: c.cartAdds = v; break;
+    case 9: c.checkouts = v; break;
+    case 10: c.purchases = v; break;
+    case 11: c.revenue = v; break;
+    case 12: c['sessions.referral'] = v; break;
+    case 13: c['sessions.paid'] = v; break;
+    default: c['sessions.chatbot'] = v;
+  }
 }
 
 /** The first `max` keys of a record that pass `ok` (hand-built profiles may exceed the caps). */
@@ -1112,14 +1184,17 @@ export function decodeProfile(s: string): Profile | null {
 // ---------------------------------------------------------------- base64url, CRC-32, strings
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-const B64_CODES = Uint16Array.from(B64, (c) => c.charCodeAt(0));
+const B64_CODES = Uint8Array.from(B64, (c) => c.charCodeAt(0));
 const B64_INDEX = new Int16Array(128).fill(-1);
 for (let i = 0; i < 64; i++) B64_INDEX[B64.charCodeAt(i)] = i;
 
 const base64UrlLength = (n: number): number => Math.ceil((n * 4) / 3);
 
+// Native and several times faster than String.fromCharCode over the codes.
+const asciiDecoder = new TextDecoder();
+
 function toBase64Url(bytes: Uint8Array, n: number): string {
-  const out = new Uint16Array(base64UrlLength(n));
+  const out = new Uint8Array(base64UrlLength(n));
   let o = 0;
   let i = 0;
   for (; i + 2 < n; i += 3) {
@@ -1139,9 +1214,7 @@ function toBase64Url(bytes: Uint8Array, n: number): string {
     out[o++] = B64_CODES[(v >> 4) & 63]!;
     out[o++] = B64_CODES[(v & 15) << 2]!;
   }
-  let s = '';
-  for (let at = 0; at < o; at += 8192) s += String.fromCharCode.apply(null, out.subarray(at, Math.min(o, at + 8192)) as unknown as number[]);
-  return s;
+  return asciiDecoder.decode(out);
 }
 
 /** Strict: only the alphabet, no padding, and unused trailing bits must be zero (one string per byte sequence). */

@@ -409,41 +409,46 @@ interface LevelRange {
   wide: [number, number];
 }
 
+/** Clauses of one width, as parallel arrays (one array per literal position, measured faster than interleaving). */
+interface Clauses {
+  /** lits[k][i]: the k-th literal of clause i */
+  lits: Int32Array[];
+  /** dst[i]: the node clause i belongs to (its table index) */
+  dst: Int32Array;
+}
+
 interface ClauseProgram {
   levels: LevelRange[];
-  /** [literal, node] per clause */
-  single: Int32Array;
-  /** [a, b, node] */
-  pair: Int32Array;
-  /** [a, b, c, d, node] */
-  quad: Int32Array;
+  single: Clauses;
+  pair: Clauses;
+  quad: Clauses;
   wideStart: Int32Array;
   wideLits: Int32Array;
   wideDst: Int32Array;
 }
 
-function andSingles(lit: Uint8Array, code: Int32Array, from: number, to: number): void {
-  for (let i = from * 2, end = to * 2; i < end; i += 2) {
-    const l = code[i]!;
-    lit[code[i + 1]!]! &= lit[l >>> 1]! ^ (l & 1);
+function andSingles(lit: Uint8Array, { lits: [a], dst }: Clauses, from: number, to: number): void {
+  for (let i = from; i < to; i++) {
+    const x = a![i]!;
+    lit[dst[i]!]! &= lit[x >>> 1]! ^ (x & 1);
   }
 }
 
-function andPairs(lit: Uint8Array, code: Int32Array, from: number, to: number): void {
-  for (let i = from * 3, end = to * 3; i < end; i += 3) {
-    const a = code[i]!;
-    const b = code[i + 1]!;
-    lit[code[i + 2]!]! &= (lit[a >>> 1]! ^ (a & 1)) | (lit[b >>> 1]! ^ (b & 1));
+function andPairs(lit: Uint8Array, { lits: [a, b], dst }: Clauses, from: number, to: number): void {
+  for (let i = from; i < to; i++) {
+    const x = a![i]!;
+    const y = b![i]!;
+    lit[dst[i]!]! &= (lit[x >>> 1]! ^ (x & 1)) | (lit[y >>> 1]! ^ (y & 1));
   }
 }
 
-function andQuads(lit: Uint8Array, code: Int32Array, from: number, to: number): void {
-  for (let i = from * 5, end = to * 5; i < end; i += 5) {
-    const a = code[i]!;
-    const b = code[i + 1]!;
-    const c = code[i + 2]!;
-    const d = code[i + 3]!;
-    lit[code[i + 4]!]! &= (lit[a >>> 1]! ^ (a & 1)) | (lit[b >>> 1]! ^ (b & 1)) | (lit[c >>> 1]! ^ (c & 1)) | (lit[d >>> 1]! ^ (d & 1));
+function andQuads(lit: Uint8Array, { lits: [a, b, c, d], dst }: Clauses, from: number, to: number): void {
+  for (let i = from; i < to; i++) {
+    const w = a![i]!;
+    const x = b![i]!;
+    const y = c![i]!;
+    const z = d![i]!;
+    lit[dst[i]!]! &= (lit[w >>> 1]! ^ (w & 1)) | (lit[x >>> 1]! ^ (x & 1)) | (lit[y >>> 1]! ^ (y & 1)) | (lit[z >>> 1]! ^ (z & 1));
   }
 }
 
@@ -660,36 +665,38 @@ class Builder {
         byLevel[level[n]!]![width].push([rounds[width]++, L + n, ...lits]);
       }
     });
-    const single: number[] = [];
-    const pair: number[] = [];
-    const quad: number[] = [];
+    const width = { single: 1, pair: 2, quad: 4 } as const;
+    const flat = { single: [] as number[][], pair: [] as number[][], quad: [] as number[][] };
     const wideStart: number[] = [0];
     const wideLits: number[] = [];
     const wideDst: number[] = [];
     const ranges: LevelRange[] = [];
     const laidOut = (list: number[][]) => list.sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!);
     for (const lv of byLevel) {
-      const from = { single: single.length / 2, pair: pair.length / 3, quad: quad.length / 5, wide: wideDst.length };
-      for (const [, dst, l] of laidOut(lv.single)) single.push(l!, dst!);
-      for (const [, dst, a, b] of laidOut(lv.pair)) pair.push(a!, b!, dst!);
-      for (const [, dst, a, b, c, d] of laidOut(lv.quad)) quad.push(a!, b!, c!, d!, dst!);
+      const range = {} as LevelRange;
+      for (const w of ['single', 'pair', 'quad'] as const) {
+        const from = flat[w].length;
+        for (const [, dst, ...lits] of laidOut(lv[w])) flat[w].push([dst!, ...lits]);
+        range[w] = [from, flat[w].length];
+      }
+      const from = wideDst.length;
       for (const [, dst, ...lits] of laidOut(lv.wide)) {
         wideLits.push(...lits);
         wideStart.push(wideLits.length);
         wideDst.push(dst!);
       }
-      ranges.push({
-        single: [from.single, single.length / 2],
-        pair: [from.pair, pair.length / 3],
-        quad: [from.quad, quad.length / 5],
-        wide: [from.wide, wideDst.length],
-      });
+      range.wide = [from, wideDst.length];
+      ranges.push(range);
     }
+    const columns = (rows: number[][], n: number): Clauses => ({
+      lits: Array.from({ length: n }, (_, k) => Int32Array.from(rows, (r) => r[k + 1]!)),
+      dst: Int32Array.from(rows, (r) => r[0]!),
+    });
     const program: ClauseProgram = {
       levels: ranges,
-      single: Int32Array.from(single),
-      pair: Int32Array.from(pair),
-      quad: Int32Array.from(quad),
+      single: columns(flat.single, width.single),
+      pair: columns(flat.pair, width.pair),
+      quad: columns(flat.quad, width.quad),
       wideStart: Int32Array.from(wideStart),
       wideLits: Int32Array.from(wideLits),
       wideDst: Int32Array.from(wideDst),

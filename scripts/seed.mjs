@@ -85,14 +85,12 @@ if (opts.sqlOut) {
 }
 
 const { getPlatformProxy } = await import('wrangler');
-console.time('proxy');
 const proxy = await getPlatformProxy({
   configPath: join(ROOT, 'wrangler.toml'),
   // `wrangler dev --persist-to DIR` keeps its state in DIR/v3; getPlatformProxy wants that folder.
   ...(opts.persistTo ? { persist: { path: join(opts.persistTo, 'v3') } } : {}),
 });
 try {
-  console.timeEnd('proxy');
   const { DB, CONFIG } = proxy.env;
 
   // Simulate the live config (so membership uses its segment ids), else the shipped default.
@@ -117,15 +115,12 @@ try {
     }
   }
 
-  console.time("sim");
   const data = simulate({ config, today: opts.today, days: opts.days, visitors: opts.visitors, seed: opts.seed });
   const statements = seedStatements(data).map((sql) => DB.prepare(sql));
   // Like a save through the admin API, replacing a stored config keeps it as a version.
   if (configChanged && raw) statements.push(DB.prepare('INSERT INTO config_versions (saved_at, body) VALUES (?, ?)').bind(Date.now(), raw));
   try {
-    console.timeEnd('sim'); console.time('batch');
     await DB.batch(statements);
-    console.timeEnd('batch');
   } catch (error) {
     throw new Error(`${error.message}\n(were the migrations applied? npm start does; or: npx wrangler d1 migrations apply DB --local${opts.persistTo ? ` --persist-to ${opts.persistTo}` : ''})`);
   }
