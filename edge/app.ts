@@ -18,6 +18,7 @@ import { adminApi } from './routes/admin.ts';
 import { dashboard } from './routes/dashboard.ts';
 import { collectRoute } from './routes/collect.ts';
 import { pageRoute } from './routes/page.ts';
+import { fetchOrigin } from './origin.ts';
 import { activePreview, previewRoutes } from './routes/preview.ts';
 import { LIMITS } from './schema.ts';
 import { emptyProfile } from './profile.ts';
@@ -101,4 +102,12 @@ app.route('/__tailor/admin', dashboard);
 
 app.all('/__tailor/*', (c) => jsonError(c, 404, 'not_found', 'no such Tailor endpoint'));
 
-app.all('*', async (c) => pageRoute(c, (await activePreview(c)) ?? undefined));
+app.all('*', async (c) => {
+  try {
+    return await pageRoute(c, (await activePreview(c)) ?? undefined);
+  } catch (error) {
+    // A Tailor bug must never take the site down: serve the page unpersonalised.
+    console.error('tailor: page personalisation failed; serving the origin as is', error instanceof Error ? error.message : String(error));
+    return fetchOrigin(c.req.raw, { originUrl: c.env.ORIGIN_URL || undefined, assets: c.env.ASSETS, forPersonalisation: false, waitUntil: (p) => c.executionCtx.waitUntil(p) });
+  }
+});

@@ -32,7 +32,9 @@ async function load(kv: KVNamespace | undefined, log: (msg: string) => void): Pr
     raw = kv ? await kv.get(CONFIG_KEY) : null;
   } catch (error) {
     log(`config: KV read failed (${String(error)}); keeping the current config`);
+    // Serve what we have (or the shipped default) and try KV again at the next refresh.
     if (cached) cached.loadedAt = Date.now();
+    else cached = { config: shippedConfig(), raw: null, loadedAt: Date.now() };
     return;
   }
   if (cached && raw === cached.raw) {

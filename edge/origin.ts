@@ -27,6 +27,9 @@ export function isSharedCacheable(res: Response): boolean {
   return /(?:s-maxage|max-age)\s*=\s*[1-9]/.test(cc);
 }
 
+/** How long Tailor waits for the origin (headers and body) before answering 504. */
+export const ORIGIN_TIMEOUT_MS = 20_000;
+
 export interface OriginOptions {
   originUrl?: string | undefined;
   assets: Fetcher;
@@ -34,6 +37,7 @@ export interface OriginOptions {
   forPersonalisation: boolean;
   waitUntil: (p: Promise<unknown>) => void;
   cache?: Cache | undefined;
+  timeoutMs?: number;
 }
 
 export async function fetchOrigin(request: Request, opts: OriginOptions): Promise<Response> {
@@ -50,7 +54,7 @@ export async function fetchOrigin(request: Request, opts: OriginOptions): Promis
     return opts.assets.fetch(new Request(request.url, { method: request.method, headers, redirect: 'manual' }));
   }
   const target = new URL(url.pathname + url.search, opts.originUrl);
-  const init: RequestInit = { method: request.method, headers, redirect: 'manual' };
+  const init: RequestInit = { method: request.method, headers, redirect: 'manual', signal: AbortSignal.timeout(opts.timeoutMs ?? ORIGIN_TIMEOUT_MS) };
   if (request.method !== 'GET' && request.method !== 'HEAD') init.body = request.body;
   const originReq = new Request(target.toString(), init);
 

@@ -28,7 +28,10 @@ export interface Trend {
 /** Changes smaller than this (±10%) count as steady. */
 export const TREND_THRESHOLD = 0.1;
 
-/** Growing or declining: the sum of the last 7 daily sizes against the 7 before. */
+/**
+ * Growing or declining: the sum of the last 7 daily sizes against the 7 before.
+ * Pass complete days only (a running day would read as a decline).
+ */
 export function segmentTrend(daily: readonly number[]): Trend {
   const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
   const last = sum(daily.slice(-7));
@@ -46,11 +49,11 @@ export function trendBadge(t: Trend): Safe {
   const pct = t.change === null ? '' : `${t.change > 0 ? '+' : '−'}${Math.abs(Math.round(t.change * 100))}%`;
   switch (t.direction) {
     case 'up':
-      return html`<span class="badge up" title="Last 7 days against the 7 days before">▲ Growing ${pct}</span>`;
+      return html`<span class="badge up" title="The last 7 full days against the 7 days before">▲ Growing ${pct}</span>`;
     case 'down':
-      return html`<span class="badge down" title="Last 7 days against the 7 days before">▼ Declining ${pct}</span>`;
+      return html`<span class="badge down" title="The last 7 full days against the 7 days before">▼ Declining ${pct}</span>`;
     case 'flat':
-      return html`<span class="badge flat" title="Last 7 days against the 7 days before">● Steady ${pct}</span>`;
+      return html`<span class="badge flat" title="The last 7 full days against the 7 days before">● Steady ${pct}</span>`;
     case 'new':
       return html`<span class="badge new" title="No members in the 7 days before">✦ New</span>`;
     default:
@@ -60,7 +63,7 @@ export function trendBadge(t: Trend): Safe {
 
 function segmentRow(s: SegmentDef, stats: SegmentStats | undefined, names: ReadonlyMap<string, { name: string }>): Safe {
   const daily = stats?.daily ?? [];
-  const trend = segmentTrend(daily);
+  const trend = segmentTrend(daily.slice(0, -1)); // today is still running
   const rule = describeRule(s.rule, names);
   const search = `${s.id} ${s.name} ${s.description} ${rule}`.toLowerCase();
   return html`<tr data-segment="${s.id}" data-search="${search}">
@@ -77,13 +80,14 @@ function segmentRow(s: SegmentDef, stats: SegmentStats | undefined, names: Reado
 export interface CatalogueKpis {
   /** Distinct visitors with at least one segment: today, 7 and 30 days. */
   visitors: { today: number; last7: number; last30: number };
+  /** Sessions in the last 7 full days (before today) and the 7 days before. */
   sessions7: number;
   sessionsPrev7: number;
 }
 
 export function cataloguePage(config: TailorConfig, stats: ReadonlyMap<string, SegmentStats>, kpis: CatalogueKpis): Safe {
   const names = new Map(config.segments.map((s) => [s.id, { name: s.name }] as const));
-  const trends = config.segments.map((s) => segmentTrend(stats.get(s.id)?.daily ?? []));
+  const trends = config.segments.map((s) => segmentTrend((stats.get(s.id)?.daily ?? []).slice(0, -1)));
   const growing = trends.filter((t) => t.direction === 'up').length;
   const declining = trends.filter((t) => t.direction === 'down').length;
   const sessionChange = kpis.sessionsPrev7 > 0 ? kpis.sessions7 / kpis.sessionsPrev7 - 1 : null;
@@ -98,15 +102,16 @@ export function cataloguePage(config: TailorConfig, stats: ReadonlyMap<string, S
 <section class="kpis" aria-label="Summary">
   <div class="kpi"><div class="label">Visitors today</div><div class="value">${formatCount(kpis.visitors.today)}</div><div class="sub">in at least one segment</div></div>
   <div class="kpi"><div class="label">Visitors, last 7 days</div><div class="value">${formatCount(kpis.visitors.last7)}</div><div class="sub">${formatCount(kpis.visitors.last30)} in the last 30 days</div></div>
-  <div class="kpi"><div class="label">Sessions, last 7 days</div><div class="value">${formatCount(kpis.sessions7)}</div><div class="sub">${
+  <div class="kpi"><div class="label">Sessions, last 7 full days</div><div class="value">${formatCount(kpis.sessions7)}</div><div class="sub">${
     sessionChange === null ? 'no sessions the week before' : html`<span class="${sessionChange >= 0 ? 'pos' : 'neg'}">${sessionChange >= 0 ? '▲' : '▼'} ${Math.abs(Math.round(sessionChange * 100))}%</span> against the 7 days before`
   }</div></div>
-  <div class="kpi"><div class="label">Segment trends</div><div class="value"><span class="pos">${growing}</span> <span class="faint">/</span> <span class="neg">${declining}</span></div><div class="sub">growing / declining this week</div></div>
+  <div class="kpi"><div class="label">Segment trends</div><div class="value"><span class="pos">${growing}</span> <span class="faint">/</span> <span class="neg">${declining}</span></div><div class="sub">growing / declining (±${Math.round(TREND_THRESHOLD * 100)}% week on week)</div></div>
 </section>
 ${groups.map(
   (g) => html`<section class="card seg-group" data-group="${g.id}">
   <div class="group-title"><h2>${g.label}</h2><span class="count">${g.segments.length} ${g.segments.length === 1 ? 'segment' : 'segments'}</span></div>
   <table class="catalogue">
+    <colgroup><col class="c-seg"><col class="c-rule"><col class="c-num"><col class="c-num"><col class="c-num"><col class="c-spark"><col class="c-trend"></colgroup>
     <thead><tr><th>Segment</th><th>Rule</th><th class="num">Today</th><th class="num">7 days</th><th class="num">30 days</th><th>Last 30 days</th><th>Trend</th></tr></thead>
     <tbody>${g.segments.map((s) => segmentRow(s, stats.get(s.id), names))}</tbody>
   </table>

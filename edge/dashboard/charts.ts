@@ -106,7 +106,7 @@ function svgOpen(f: Frame, title: string, cls: string): string {
 }
 
 /** "No data yet", centred in a chart-sized box (same size as the chart it replaces). */
-export function emptyChart(title: string, width = 760, height = 280, message = 'No data yet'): string {
+export function emptyChart(title: string, width = 960, height = 280, message = 'No data yet'): string {
   return (
     `<svg class="chart chart-empty" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="${escapeHtml(`${title}: ${message}`)}" ${FONT}>` +
     `<title>${escapeHtml(title)}</title>` +
@@ -152,8 +152,10 @@ function xAxis(f: Frame, days: readonly string[], xOf: (i: number) => number): s
   let out = '';
   for (const i of labelIndices(days.length)) {
     const x = xOf(i);
+    // Labels at the plot's edges are anchored inwards so they are never clipped.
+    const anchor = x > f.right - 24 ? 'end' : x < f.left + 24 ? 'start' : 'middle';
     out += `<line x1="${fmt(x)}" x2="${fmt(x)}" y1="${f.bottom}" y2="${f.bottom + 4}" stroke="${AXIS}"/>`;
-    out += `<text x="${fmt(x)}" y="${f.bottom + 18}" text-anchor="middle" fill="${AXIS}">${escapeHtml(shortDay(days[i]!))}</text>`;
+    out += `<text x="${fmt(x)}" y="${f.bottom + 18}" text-anchor="${anchor}" fill="${AXIS}">${escapeHtml(shortDay(days[i]!))}</text>`;
   }
   return `<g class="x-axis">${out}</g>`;
 }
@@ -185,7 +187,7 @@ const hasValues = (input: TimeChartInput): boolean =>
  * bottom), so the top edge is the total. For volumes such as sessions per medium.
  */
 export function stackedAreaChart(input: TimeChartInput): string {
-  const width = input.width ?? 760;
+  const width = input.width ?? 960;
   const height = input.height ?? 280;
   if (!hasValues(input)) return emptyChart(input.title, width, height);
   const format = input.format ?? formatCount;
@@ -224,7 +226,7 @@ export function stackedAreaChart(input: TimeChartInput): string {
 
 /** One line per series; null values leave a gap. For rates and other non-additive measures. */
 export function lineChart(input: TimeChartInput): string {
-  const width = input.width ?? 760;
+  const width = input.width ?? 960;
   const height = input.height ?? 280;
   const finite = input.series.flatMap((s) => s.values.filter((v): v is number => v !== null && Number.isFinite(v)));
   if (input.days.length === 0 || finite.length === 0) return emptyChart(input.title, width, height);
@@ -316,7 +318,7 @@ export interface IntervalRow {
  * overlapping intervals are visible at a glance.
  */
 export function intervalChart(rows: readonly IntervalRow[], opts: { title: string; reference?: number; format?: (n: number) => string; width?: number } = { title: 'Intervals' }): string {
-  const width = opts.width ?? 760;
+  const width = opts.width ?? 960;
   const rowH = 34;
   const height = 40 + rows.length * rowH + 26;
   if (rows.length === 0 || rows.every((r) => !Number.isFinite(r.high) || r.high <= 0)) return emptyChart(opts.title, width, Math.max(height, 120));

@@ -85,12 +85,12 @@ function variantRow(v: VariantResult, color: string): Safe {
 <td><span class="dot" style="background:${color}"></span><strong>${v.id}</strong>${v.control ? html` <span class="badge flat">control</span>` : ''}</td>
 <td class="num">${formatCount(v.visitors)}</td>
 <td class="num">${formatCount(v.conversions)}</td>
-<td class="num">${pct(v.rate)} <span class="faint">[${pct(v.interval[0])} – ${pct(v.interval[1])}]</span></td>
+<td class="num">${pct(v.rate)}<span class="ci">${pct(v.interval[0])} – ${pct(v.interval[1])}</span></td>
 <td class="num">${
     v.uplift === null
       ? html`<span class="faint">–</span>`
       : html`<span class="${v.uplift >= 0 ? 'pos' : 'neg'}">${signedPct(v.uplift)}</span>${
-          v.upliftInterval ? html` <span class="faint">[${signedPct(v.upliftInterval[0])} – ${signedPct(v.upliftInterval[1])}]</span>` : ''
+          v.upliftInterval ? html`<span class="ci">${signedPct(v.upliftInterval[0])} – ${signedPct(v.upliftInterval[1])}</span>` : ''
         }`
   }</td>
 <td class="num">${formatP(v.pValue)}</td>
@@ -106,7 +106,7 @@ export function cumulativeChart(r: ExperimentResults, colors: Readonly<Record<st
     const byDay = new Map(r.daily.filter((d) => d.variant === v.id).map((d) => [d.day, d.rate] as const));
     return { name: v.control ? `${v.id} (control)` : v.id, color: colors[v.id], values: days.map((d) => byDay.get(d) ?? null) };
   });
-  return lineChart({ days, series, title: `Cumulative conversion rate (${r.experiment.goal}) per variant`, format: formatPercent, height: 300 });
+  return lineChart({ days, series, title: `Cumulative conversion rate (${r.experiment.goal}) per variant`, format: formatPercent, height: 280 });
 }
 
 export function resultsPage(config: TailorConfig, r: ExperimentResults): Safe {
@@ -141,22 +141,20 @@ export function resultsPage(config: TailorConfig, r: ExperimentResults): Safe {
   <div class="kpi"><div class="label">Significance level</div><div class="value">${Number(r.alpha.toPrecision(3))}</div><div class="sub">${r.variants.length > 2 ? 'per comparison (Bonferroni)' : 'two-sided'}</div></div>
 </section>
 <section class="card">
-  <div class="card-head"><h2>Variants</h2><p>Rates with 95% intervals; uplift is relative to control.</p></div>
-  <table class="results">
-    <thead><tr><th>Variant</th><th class="num">Visitors</th><th class="num">Conversions</th><th class="num">Conversion rate [95%]</th><th class="num">Uplift [95%]</th><th class="num">p-value</th><th class="num">Chance to beat control</th><th>Significant</th></tr></thead>
+  <div class="card-head"><h2>Variants</h2><p>Small print under a rate or uplift: its 95% interval. Uplift is relative to control.</p></div>
+  <div class="table-scroll"><table class="results">
+    <thead><tr><th>Variant</th><th class="num">Visitors</th><th class="num">Conversions</th><th class="num">Conversion rate</th><th class="num">Uplift</th><th class="num">p-value</th><th class="num">Chance to beat control</th><th>Significant</th></tr></thead>
     <tbody>${r.variants.map((v) => variantRow(v, colors[v.id]!))}</tbody>
-  </table>
+  </table></div>
 </section>
-<div class="grid-2">
-  <section class="card">
-    <div class="card-head"><h2>Conversion rate and 95% interval</h2><p>Dashed line: control</p></div>
-    ${raw(interval)}
-  </section>
-  <section class="card">
-    <div class="card-head"><h2>Cumulative conversion rate</h2><p>Lines settle as visitors accumulate</p></div>
-    ${raw(cumulativeChart(r, colors))}
-  </section>
-</div>
+<section class="card">
+  <div class="card-head"><h2>Conversion rate with its 95% interval</h2><p>Dashed line: the control's rate. Bars that overlap a lot may be the same.</p></div>
+  ${raw(interval)}
+</section>
+<section class="card">
+  <div class="card-head"><h2>Cumulative conversion rate</h2><p>Early days swing; the lines settle as visitors accumulate.</p></div>
+  ${raw(cumulativeChart(r, colors))}
+</section>
 ${
   r.secondary.length
     ? html`<section class="card"><div class="card-head"><h2>Secondary goals</h2><p>For context only: the verdict is about the primary goal.</p></div>

@@ -105,10 +105,15 @@ td{padding:10px;border-bottom:1px solid #f1f5f9;vertical-align:top}
 tr:last-child td{border-bottom:0}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.num{font-weight:600}
+table.catalogue{table-layout:fixed}
+.catalogue col.c-seg{width:30%}.catalogue col.c-rule{width:27%}.catalogue col.c-num{width:70px}.catalogue col.c-spark{width:150px}.catalogue col.c-trend{width:138px}
+.table-scroll{overflow-x:auto}
+.results td,.results th{white-space:nowrap}
+.results .ci{display:block;font-weight:400;color:var(--faint);font-size:12px}
 .seg-name{font-weight:600}
 .seg-id{color:var(--faint);font-family:var(--mono);font-size:11.5px}
-.seg-desc{color:var(--muted);font-size:13px;margin-top:2px;max-width:360px}
-.rule{color:#334155;font-size:12.5px;max-width:330px;background:#f8fafc;border:1px solid #eef2f7;border-radius:6px;padding:5px 8px}
+.seg-desc{color:var(--muted);font-size:13px;margin-top:2px}
+.rule{color:#334155;font-size:12.5px;background:#f8fafc;border:1px solid #eef2f7;border-radius:6px;padding:5px 8px}
 .group-title{display:flex;align-items:center;gap:10px;margin:0 0 8px}
 .group-title .count{color:var(--faint);font-weight:500;font-size:13px}
 .badge{display:inline-flex;align-items:center;gap:4px;border-radius:999px;padding:2px 9px;font-size:12px;font-weight:600;white-space:nowrap}
@@ -122,7 +127,7 @@ td.num{font-weight:600}
 .spark{white-space:nowrap}
 .spark svg{display:block}
 .toolbar{display:flex;gap:10px;align-items:center;flex-wrap:wrap}
-input[type=search],input[type=text],input[type=password],input[type=number],select{font:inherit;border:1px solid #cbd5e1;border-radius:8px;padding:7px 10px;background:#fff;color:var(--text)}
+input[type=search],input[type=text],input[type=password],input[type=number],select{font:inherit;font-weight:400;border:1px solid #cbd5e1;border-radius:8px;padding:7px 10px;background:#fff;color:var(--text)}
 input:focus,select:focus,textarea:focus,button:focus-visible{outline:2px solid #a5b4fc;outline-offset:1px}
 .btn{display:inline-flex;align-items:center;gap:6px;font:inherit;font-weight:600;border-radius:8px;padding:8px 14px;border:1px solid transparent;cursor:pointer;text-decoration:none}
 .btn.primary{background:var(--accent);color:#fff}
@@ -143,8 +148,6 @@ input:focus,select:focus,textarea:focus,button:focus-visible{outline:2px solid #
 .verdict{font-size:16px;font-weight:600}
 .muted{color:var(--muted)}
 .faint{color:var(--faint)}
-.grid-2{display:grid;grid-template-columns:1fr 1fr;gap:18px}
-@media (max-width:900px){.grid-2{grid-template-columns:1fr}}
 .editor{display:grid;grid-template-columns:auto 1fr minmax(240px,34%);border:1px solid #cbd5e1;border-radius:10px;overflow:hidden;height:560px;background:#fff}
 .editor .gutter,.editor textarea,.editor .notes{font:12.5px/20px var(--mono);margin:0;padding:10px 0;overflow:hidden}
 .editor .gutter{background:#f8fafc;color:#94a3b8;text-align:right;border-right:1px solid var(--line);user-select:none;min-width:52px}
@@ -162,7 +165,8 @@ input:focus,select:focus,textarea:focus,button:focus-visible{outline:2px solid #
 .checks fieldset{break-inside:avoid;border:0;padding:0;margin:0 0 14px}
 .checks legend{font-weight:600;color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.04em;margin-bottom:4px}
 .checks label{display:flex;gap:8px;align-items:flex-start;padding:3px 0;cursor:pointer}
-.form-row{display:flex;gap:16px;flex-wrap:wrap;margin:12px 0}
+.form-row{display:flex;gap:16px;flex-wrap:wrap;margin:12px 0 20px}
+.step{border-top:1px solid var(--line);margin-top:18px;padding-top:16px}
 .form-row label{display:flex;flex-direction:column;gap:4px;font-weight:600;font-size:13px;color:var(--muted)}
 .link-out{display:flex;gap:8px;margin-top:12px}
 .link-out input{flex:1;font-family:var(--mono);font-size:12.5px}

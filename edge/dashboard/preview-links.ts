@@ -29,7 +29,7 @@ export function previewPage(config: TailorConfig): Safe {
   )}</div>
   ${
     config.experiments.length
-      ? html`<div class="card-head" style="margin-top:8px"><h2>2. Experiment variants</h2><p>Optional: force a variant instead of the normal assignment.</p></div>
+      ? html`<div class="card-head step"><h2>2. Experiment variants</h2><p>Optional: force a variant instead of the normal assignment.</p></div>
   <div class="form-row">${config.experiments.map(
     (e) => html`<label>${e.name}<select name="variant" data-experiment="${e.id}"><option value="">Normal assignment</option>${e.variants.map(
       (v) => html`<option value="${v.id}">${v.id}${v.control ? ' (control)' : ''}</option>`,
@@ -37,7 +37,7 @@ export function previewPage(config: TailorConfig): Safe {
   )}</div>`
       : ''
   }
-  <div class="card-head" style="margin-top:8px"><h2>${config.experiments.length ? '3' : '2'}. Page and expiry</h2></div>
+  <div class="card-head step"><h2>${config.experiments.length ? '3' : '2'}. Page and expiry</h2><p>The link opens this page; any page of the site can be browsed from there.</p></div>
   <div class="form-row">
     <label>Page path<input type="text" name="path" value="/" pattern="/.*" required size="36"></label>
     <label>Link expires after<select name="ttl">${EXPIRIES.map((e) => html`<option value="${e.minutes}"${e.minutes === 24 * 60 ? ' selected' : ''}>${e.label}</option>`)}</select></label>

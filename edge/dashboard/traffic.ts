@@ -67,17 +67,17 @@ export function trafficPage(rows: readonly TrafficRow[], days: readonly string[]
   ${raw(stackedAreaChart({ days, series, title: `Sessions per day by source medium, last ${days.length} days`, height: 320 }))}
 </section>
 <section class="card">
-  <div class="card-head"><h2>By medium</h2><p>Change compares the last 7 days with the 7 days before.</p></div>
+  <div class="card-head"><h2>By medium</h2><p>Weekly change: the last 7 full days against the 7 days before (today is still running).</p></div>
   <table>
-    <thead><tr><th>Medium</th><th class="num">Sessions</th><th class="num">Share</th><th class="num">Last 7 days</th><th class="num">Change</th></tr></thead>
+    <thead><tr><th>Medium</th><th class="num">Sessions</th><th class="num">Share</th><th class="num">Last 7 full days</th><th class="num">Week on week</th></tr></thead>
     <tbody>${
       series.length === 0
         ? html`<tr><td colspan="5" class="muted">No data yet. Traffic appears here as visitors arrive (or run <code>npm run seed</code> for demo data).</td></tr>`
         : series.map((s) => {
             const total = sum(s.values);
-            const last = sum(s.values.slice(-7));
-            const prev = sum(s.values.slice(-14, -7));
-            const change = prev > 0 && s.values.length >= 14 ? last / prev - 1 : null;
+            const last = sum(s.values.slice(-8, -1));
+            const prev = sum(s.values.slice(-15, -8));
+            const change = prev > 0 && s.values.length >= 15 ? last / prev - 1 : null;
             return html`<tr><td><span class="dot" style="background:${s.color ?? ''}"></span>${s.name}</td><td class="num">${formatCount(total)}</td><td class="num">${grand ? `${((total / grand) * 100).toFixed(1)}%` : '–'}</td><td class="num">${formatCount(last)}</td><td class="num">${
               change === null ? html`<span class="faint">–</span>` : html`<span class="${change >= 0 ? 'pos' : 'neg'}">${change >= 0 ? '▲' : '▼'} ${Math.abs(Math.round(change * 100))}%</span>`
             }</td></tr>`;

@@ -92,10 +92,12 @@ dashboard.get('/', async (c) => {
   const now = Date.now();
   const days = lastDays(30, now);
   const since7 = dayKey(now - 6 * DAY_MS);
-  const since14 = dayKey(now - 13 * DAY_MS);
+  const todayKey = dayKey(now);
+  const fullWeek = dayKey(now - 7 * DAY_MS);
+  const fullWeekBefore = dayKey(now - 14 * DAY_MS);
   const [daily, today, week, month, visitors, sessions] = await Promise.all([
     segmentSizes(db, days[0]!),
-    segmentReach(db, dayKey(now)),
+    segmentReach(db, todayKey),
     segmentReach(db, since7),
     segmentReach(db, days[0]!),
     db
@@ -103,11 +105,12 @@ dashboard.get('/', async (c) => {
         `SELECT COUNT(DISTINCT CASE WHEN day >= ?1 THEN visitor END) AS today, COUNT(DISTINCT CASE WHEN day >= ?2 THEN visitor END) AS last7,
                 COUNT(DISTINCT visitor) AS last30 FROM segment_members WHERE day >= ?3`,
       )
-      .bind(dayKey(now), since7, days[0])
+      .bind(todayKey, since7, days[0])
       .first<{ today: number; last7: number; last30: number }>(),
+    // Whole days only for the weekly comparison: today is still running.
     db
-      .prepare('SELECT COALESCE(SUM(CASE WHEN day >= ?1 THEN sessions END), 0) AS last7, COALESCE(SUM(CASE WHEN day < ?1 THEN sessions END), 0) AS prev7 FROM traffic WHERE day >= ?2')
-      .bind(since7, since14)
+      .prepare('SELECT COALESCE(SUM(CASE WHEN day >= ?1 THEN sessions END), 0) AS last7, COALESCE(SUM(CASE WHEN day < ?1 THEN sessions END), 0) AS prev7 FROM traffic WHERE day >= ?2 AND day < ?3')
+      .bind(fullWeek, fullWeekBefore, todayKey)
       .first<{ last7: number; prev7: number }>(),
   ]);
   const index = new Map(days.map((d, i) => [d, i] as const));

@@ -34,13 +34,21 @@ export async function pageRoute(c: Context<AppEnv>, preview?: PagePreview): Prom
   const personalisable = maybePage && !bot && c.env.TAILOR_PERSONALISATION !== 'off';
   const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
 
-  const origin = await fetchOrigin(req, {
+  let origin: Response;
+  try {
+    origin = await fetchOrigin(req, {
     originUrl: c.env.ORIGIN_URL || undefined,
     assets: c.env.ASSETS,
     forPersonalisation: personalisable,
     waitUntil,
-    cache: c.env.ORIGIN_URL ? (globalThis as unknown as { caches?: { default: Cache } }).caches?.default : undefined,
-  });
+      cache: c.env.ORIGIN_URL ? (globalThis as unknown as { caches?: { default: Cache } }).caches?.default : undefined,
+    });
+  } catch (error) {
+    // The origin is down or too slow: say so plainly, as a proxy would; never a Tailor crash.
+    const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+    console.error('tailor: origin fetch failed', error instanceof Error ? error.name : 'unknown');
+    return c.html(originErrorPage(timedOut), timedOut ? 504 : 502, { 'cache-control': 'no-store' });
+  }
   if (!personalisable || origin.status !== 200 || !isHtml(origin) || !origin.body) return origin;
 
   const config = c.get('config');
@@ -100,6 +108,11 @@ export async function pageRoute(c: Context<AppEnv>, preview?: PagePreview): Prom
     },
     onEnd: finished,
   });
+}
+
+function originErrorPage(timedOut: boolean): string {
+  const what = timedOut ? 'did not answer in time' : 'could not be reached';
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Site unavailable</title></head><body style="font:16px system-ui,sans-serif;max-width:34rem;margin:12vh auto;padding:0 1rem"><h1>This site is unavailable</h1><p>The website ${what}. Please try again in a moment.</p></body></html>`;
 }
 
 function logRewriteError(error: unknown): void {

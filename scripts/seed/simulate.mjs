@@ -236,11 +236,11 @@ function sessionEvents(rnd, visitor, medium, d, ts0, state, lift, drift) {
 // ---------------------------------------------------------------- the run
 
 /** Relative effect of each variant (by position; the first is control). */
-const VARIANT_LIFTS = [1, 1.22, 0.93, 1.08, 1.0, 1.0, 1.0, 1.0];
+const VARIANT_LIFTS = [1, 1.3, 0.93, 1.08, 1.0, 1.0, 1.0, 1.0];
 
 /**
  * @param {{ config: import('../../edge/schema.ts').TailorConfig, today: number, days?: number, visitors?: number, seed?: number }} opts
- *   `today`: ms of any time on the last day of the window (UTC).
+ *   `today`: now (ms): the window ends on its UTC day, and no session starts after it.
  */
 export function simulate(opts) {
   const { config } = opts;
@@ -259,7 +259,7 @@ export function simulate(opts) {
   const arrivalWeights = [];
   for (let d = windowStart; d <= 0; d++) {
     const wd = new Date(today + d * DAY).getUTCDay();
-    arrivalWeights.push([d, WEEKDAY[wd] * (0.8 + 0.4 * ((d - windowStart) / window))]);
+    arrivalWeights.push([d, WEEKDAY[wd] * (0.92 + 0.16 * ((d - windowStart) / window))]);
   }
   for (let i = 0; i < nNew; i++) {
     const v = makeVisitor(rnd, i, 0, 'new');
@@ -314,6 +314,7 @@ export function simulate(opts) {
       if (!inWindow && v.persona === 'occasional' && rnd() < 0.5) continue; // thin out old history (speed)
       const hour = pickWeighted(rnd, [[8, 1], [10, 2], [12, 3], [14, 2], [17, 3], [19, 5], [21, 4], [22, 2]]);
       const ts0 = dayStart + hour * 3_600_000 + Math.floor(rnd() * 3_500_000);
+      if (ts0 > opts.today - 30 * 60_000) continue; // nothing from the future: today is still running
       const context = { country: v.country, device: v.device, medium };
 
       // Experiments: assigned at the first page of the session, as the Worker does.

@@ -41,12 +41,10 @@ describe('cleanUrl', () => {
     expect(cleanUrl(`https://shop.test/?q=${'x'.repeat(5000)}`, BASE)).toHaveLength(2048);
   });
 
-  it('stays linear on long values (no catastrophic backtracking)', () => {
-    const t = performance.now();
-    cleanUrl(`https://shop.test/?q=${'x'.repeat(100_000)}@`, BASE);
-    scrub({ blob: `${'a.'.repeat(50_000)}@` });
-    // quadratic matching takes tens of seconds here; linear takes milliseconds
-    expect(performance.now() - t).toBeLessThan(2000);
+  it('handles long values without catastrophic backtracking', () => {
+    // With an unbounded `[\w.]+@` each of these takes minutes (the test times out); bounded, well under a second.
+    expect(cleanUrl(`https://shop.test/?q=${'x'.repeat(150_000)}@`, BASE)).toHaveLength(2048);
+    expect(scrub({ blob: `${'a.'.repeat(75_000)}@x` })).toEqual({ blob: `${'a.'.repeat(75_000)}@x` });
   });
 });
 

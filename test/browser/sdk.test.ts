@@ -158,6 +158,22 @@ describe.skipIf(!enabled)('SDK in Chromium against the Worker', () => {
     await v.ctx.close();
   });
 
+  it('bounds the outbox at 1,000 events, dropping the oldest and counting them', async () => {
+    const v = await newVisitor();
+    await open(v.page);
+    await v.ctx.setOffline(true);
+    await v.page.evaluate(() => {
+      for (let i = 0; i < 1010; i++) window.tailor!.push(['track', 'bounded', { i }]);
+    });
+    await expect.poll(async () => (await outbox(v.page))?.d, { timeout: 30_000 }).toBe(10);
+    const box = (await outbox(v.page))!;
+    expect(box.q).toHaveLength(1000);
+    expect(box.q[0]!.props!.i).toBe(10);
+    expect(box.q.at(-1)!.props!.i).toBe(1009);
+    expect(v.errors).toEqual([]);
+    await v.ctx.close();
+  });
+
   it('shares one outbox between two tabs without losing or doubling an event', async () => {
     const v = await newVisitor();
     const second = v.watch(await v.ctx.newPage());

@@ -14,9 +14,11 @@ import {
   emptyProfile,
   encodeProfile,
   foldRequest,
+  isPlainInternal,
 } from '../../edge/profile.ts';
+import { classifySource } from '../../edge/sources.ts';
 import type { TailorEvent } from '../../edge/schema.ts';
-import { MEDIA, type Profile } from '../../edge/types.ts';
+import { COUNTERS, MEDIA, type Profile } from '../../edge/types.ts';
 
 const DAY = 86_400_000;
 const MIN = 60_000;
@@ -142,6 +144,31 @@ describe('sessions', () => {
     expect(p.totals).toMatchObject({ sessions: 4, 'sessions.direct': 1, 'sessions.email': 2, 'sessions.search': 1, pageviews: 8 });
     expect(p.sources).toEqual({ newsletter: 2, google: 1 });
     expect(p.session).toMatchObject({ medium: 'search', source: 'google', campaign: null, last: T0 + 7 * MIN });
+  });
+
+  it('skips the classifier only where it could only say internal', () => {
+    const cases: [string, string | null, string | undefined][] = [
+      [`${SITE}/products/a`, `${SITE}/`, HOST],
+      [`${SITE}/products/a`, 'https://www.shop.test:8443/list?page=2', HOST],
+      ['https://WWW.Shop.test/a', 'http://shop.test/', undefined],
+      [`${SITE}/a`, `${SITE}/`, 'shop.test:8787'],
+    ];
+    for (const [url, referrer, host] of cases) {
+      expect(isPlainInternal(url, referrer, host)).toBe(true);
+      expect(classifySource({ url, referrer, ...(host ? { host } : {}) }).medium).toBe('internal');
+    }
+    const others: [string, string | null, string | undefined][] = [
+      [`${SITE}/a?utm_source=newsletter&utm_medium=email`, `${SITE}/`, HOST],
+      [`${SITE}/a?gclid=x`, `${SITE}/`, HOST],
+      [`${SITE}/a#x`, `${SITE}/`, HOST],
+      [`${SITE}/a`, null, HOST],
+      [`${SITE}/a`, 'https://www.google.com/', HOST],
+      [`${SITE}/a`, 'https://evil.test@shop.test/', HOST],
+      [`${SITE}/a`, 'https://shop.test.evil.test/', HOST],
+      [`${SITE}/a`, 'android-app://shop.test/', HOST],
+      [`${SITE}/a`, `${SITE}/`, 'other.test'],
+    ];
+    for (const [url, referrer, host] of others) expect(isPlainInternal(url, referrer, host)).toBe(false);
   });
 
   it('track events keep a live session alive but never start one', () => {
@@ -522,7 +549,7 @@ describe('encodeProfile / decodeProfile', () => {
   it('round-trips random profiles within the stored resolution', () => {
     const time = fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 2 ** 51 }));
     const count = fc.oneof(fc.nat(100), fc.nat());
-    const counts = fc.dictionary(fc.constantFrom('sessions', 'pageviews', 'revenue', 'sessions.email', 'sessions.chatbot', 'purchases'), count);
+    const counts = fc.dictionary(fc.constantFrom(...COUNTERS), count);
     const medium = fc.constantFrom('email', 'social', 'search', 'paid', 'chatbot', 'referral', 'direct', 'internal' as const);
     const wellFormed = (s: string) => !/[\ud800-\udfff]/.test(s);
     const name = fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 20 })).filter((s) => s !== '__proto__' && wellFormed(s) && s.length <= 40);
