@@ -3,6 +3,7 @@
  * lives under /__tailor/; every other request is the site, personalised.
  */
 import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie } from 'hono/cookie';
 import { cors } from 'hono/cors';
@@ -34,6 +35,7 @@ app.use('*', async (c, next) => {
 });
 
 app.onError((err, c) => {
+  if (err instanceof HTTPException) return err.getResponse();
   console.error('tailor: unhandled error', err instanceof Error ? err.message : String(err));
   return jsonError(c, 400, 'bad_request', 'the request could not be handled');
 });

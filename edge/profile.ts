@@ -241,7 +241,14 @@ function addCategory(f: Fold, cat: string, weight: number, ts: number): void {
 
 // ---------------------------------------------------------------- pages and sessions
 
-const PRODUCT_PATH = /^\/products?\/[^/]/i;
+/*
+ * Product views are counted from `product_view` / `view_item` track events only:
+ * product pages also send one (the demo store does), so counting product-looking
+ * paths as well would count every view twice. Deal views come from the page
+ * (a /sale, /sales, /deals, /outlet path segment, or a utm_campaign naming a
+ * sale, deal, discount or coupon) and from `deal_view` / `coupon_applied` events;
+ * send `deal_view` only for deals the page URL does not show.
+ */
 const DEAL_PATH = /\/(?:sales?|deals?|outlet)(?![a-z0-9])/i;
 const DEAL_CAMPAIGN = /sale|deal|discount|coupon/;
 
@@ -372,7 +379,6 @@ function foldPage(f: Fold, page: PageInput): boolean {
   const { path, campaign } = parseUrl(page.url);
   const started = sessionFor(f, src, campaign, page.ts, page.deferEmail);
   count(f, 'pageviews', page.ts);
-  if (PRODUCT_PATH.test(path)) count(f, 'productViews', page.ts);
   if (DEAL_PATH.test(path) || (campaign !== null && DEAL_CAMPAIGN.test(campaign))) count(f, 'dealViews', page.ts);
   addPageInterests(f, page.interests, page.ts);
   return started;
@@ -571,8 +577,9 @@ function pruneSources(p: Profile): void {
  * Folds a batch of SDK events into the profile. Events are applied in seq order;
  * any event with seq <= the profile's seq (including a repeat inside the batch) is
  * a replay and ignored, so applying the same batch twice changes the profile once.
- * Event times are clamped to `context.now` when given (a browser clock ahead of
- * the edge's must not create future buckets).
+ * Event times are clamped to `context.now` when given: the edge should pass its
+ * own clock, since a browser clock far ahead would otherwise age buckets early.
+ * `duplicates` counts the replays ignored.
  */
 export function applyEvents(
   profile: Profile,
@@ -592,7 +599,7 @@ export function applyEvents(
     seq = e.seq;
     fresh.push(e);
   }
-  const duplicates = events.length - fresh.length;
+  const duplicates = sorted.length - fresh.length;
   if (fresh.length === 0) return { profile: cloneProfile(profile), applied: 0, duplicates };
 
   const now = ctxNow ?? Math.max(...fresh.map(tsOf));

@@ -5,7 +5,7 @@
  * show. Deterministic, re-runnable (a re-seed replaces the previous seed and
  * never touches real rows: every seeded id starts with `seed-`).
  *
- *   node scripts/seed.mjs [--persist-to DIR] [--days 42] [--visitors 4000] [--seed 1]
+ *   node scripts/seed.mjs [--persist-to DIR] [--days 42] [--visitors 5000] [--seed 1]
  *                         [--today YYYY-MM-DD] [--with-experiment] [--sql-out FILE]
  *
  * --persist-to       wrangler's local state folder, as given to `wrangler dev --persist-to`
@@ -17,7 +17,7 @@
  * Storage is reached through wrangler's getPlatformProxy (the same local D1 and
  * KV files `wrangler dev` uses); all inserts run as one D1 batch, all or nothing.
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -28,10 +28,10 @@ if (!process.features.typescript) {
 }
 
 const ROOT = join(import.meta.dirname, '..');
-const USAGE = 'usage: node scripts/seed.mjs [--persist-to DIR] [--days 42] [--visitors 4000] [--seed 1] [--today YYYY-MM-DD] [--with-experiment] [--sql-out FILE]';
+const USAGE = 'usage: node scripts/seed.mjs [--persist-to DIR] [--days 42] [--visitors 5000] [--seed 1] [--today YYYY-MM-DD] [--with-experiment] [--sql-out FILE]';
 
 function parseArgs(argv) {
-  const opts = { days: 42, visitors: 4000, seed: 1, today: Date.now(), persistTo: null, withExperiment: false, sqlOut: null };
+  const opts = { days: 42, visitors: 5000, seed: 1, today: Date.now(), persistTo: null, withExperiment: false, sqlOut: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -41,7 +41,7 @@ function parseArgs(argv) {
     };
     if (a === '--persist-to') opts.persistTo = resolve(value());
     else if (a === '--days') opts.days = Math.max(14, Math.min(120, Number(value()) || 42));
-    else if (a === '--visitors') opts.visitors = Math.max(100, Math.min(50_000, Number(value()) || 4000));
+    else if (a === '--visitors') opts.visitors = Math.max(100, Math.min(50_000, Number(value()) || 5000));
     else if (a === '--seed') opts.seed = Number(value()) || 1;
     else if (a === '--today') {
       const t = Date.parse(`${value()}T12:00:00Z`);
@@ -92,6 +92,15 @@ const proxy = await getPlatformProxy({
 });
 try {
   const { DB, CONFIG } = proxy.env;
+  // A seed before the first `npm start`: create the tables the way npm start does.
+  if (!(await DB.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'traffic'").first())) {
+    console.log('seed: applying the local D1 migrations first');
+    execFileSync(join(ROOT, 'node_modules/.bin/wrangler'), ['d1', 'migrations', 'apply', 'DB', '--local', ...(opts.persistTo ? ['--persist-to', opts.persistTo] : [])], {
+      cwd: ROOT,
+      stdio: 'pipe',
+      env: { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false' },
+    });
+  }
 
   // Simulate the live config (so membership uses its segment ids), else the shipped default.
   const raw = await CONFIG.get('config');
@@ -122,7 +131,7 @@ try {
   try {
     await DB.batch(statements);
   } catch (error) {
-    throw new Error(`${error.message}\n(were the migrations applied? npm start does; or: npx wrangler d1 migrations apply DB --local${opts.persistTo ? ` --persist-to ${opts.persistTo}` : ''})`);
+    throw new Error(`writing to the local D1 failed: ${error.message}`);
   }
   if (configChanged) await CONFIG.put('config', JSON.stringify(config));
 

@@ -50,9 +50,10 @@ let lastSegments: string | undefined;
 const listeners: SegmentsListener[] = [];
 
 const meta = (name: string) => document.querySelector<HTMLMetaElement>(`meta[name="tailor:${name}"]`)?.content;
-const warn = (...a: unknown[]) => console.warn('tailor:', ...a);
+const warn = (a: unknown, b?: unknown) => console.warn('tailor:', a, b);
 const body = (events: Ev[]) => JSON.stringify({ v: 1, events });
 const ids = (events: Ev[]) => events.map((e) => e.id);
+const drop = (o: Box, gone: string[]) => void (o.q = o.q.filter((e) => !gone.includes(e.id)));
 /**
  * Every request to the edge (same origin, so cookies travel). Bodies go as text/plain,
  * which the edge accepts like JSON. keepalive lets a request outlive the page, within
@@ -101,13 +102,12 @@ const sendBatch = async () => {
   for (;;) {
     let batch: Ev[] = [];
     await edit((o) => {
-      o.q = o.q.filter((e) => !done.includes(e.id));
-      let size = 0;
-      if (consentState == GRANTED && Date.now() >= waitUntil)
-        for (const e of o.q) {
-          if (batch.length == BATCH || ((size += JSON.stringify(e).length) > 2e4 && batch[0])) break;
-          batch.push(e);
-        }
+      drop(o, done);
+      if (consentState == GRANTED && Date.now() >= waitUntil) {
+        batch = o.q.slice(0, BATCH);
+        // keepalive bodies must stay small (see req); a single larger event goes alone
+        while (batch[1] && body(batch)[2e4]) batch.pop();
+      }
       // Another tab may have sent our events: keep only what is still queued and not in this batch.
       const left = ids(o.q.slice(batch.length));
       pending = pending.filter((e) => left.includes(e.id));
@@ -116,7 +116,7 @@ const sendBatch = async () => {
     done = [];
     try {
       const r = await req('collect', body(batch));
-      if (r.status > 499 || r.status == 429) throw r;
+      if (!(r.status < 500 && r.status != 429)) throw r;
       done = ids(batch);
       failures = 0;
       (r.ok ? (r.json() as Promise<CollectReply>).then(apply) : r.text().then((t) => warn(r.status, t))).catch(noop);
@@ -134,12 +134,12 @@ const flushSoon = () =>
     .then((): Promise<unknown> => ((queued = 0), navigator.locks?.request('tailor', sendBatch) ?? sendBatch()))
     .catch(noop));
 
-/** The page is going away (or hidden, which on mobile may be the last chance): beacon this tab's unsent events. */
+/** The page is going away or hidden (on mobile maybe the last chance): beacon this tab's unsent events. */
 const hide = () => {
   const sent: string[] = [];
   if (consentState == GRANTED && navigator.onLine)
     for (let b; (b = pending.splice(0, BATCH))[0]; ) if (navigator.sendBeacon(base + 'collect', body(b))) sent.push(...ids(b));
-  if (sent[0]) edit((o) => void (o.q = o.q.filter((e) => !sent.includes(e.id))));
+  if (sent[0]) edit((o) => drop(o, sent));
 };
 
 const explain = (f?: SegmentsListener) =>
@@ -242,8 +242,9 @@ const init = () => {
     };
   }
   addEventListener('popstate', nav);
+  // Hidden may be the last moment a mobile page lives; a beacon on becoming visible again is harmless.
   addEventListener('pagehide', hide);
-  addEventListener('visibilitychange', () => document.hidden && hide());
+  addEventListener('visibilitychange', hide);
   addEventListener('online', tailor.flush);
   addEventListener(
     'click',

@@ -72,7 +72,7 @@ function segmentRow(s: SegmentDef, stats: SegmentStats | undefined, names: Reado
 <td class="num">${formatCount(stats?.today ?? 0)}</td>
 <td class="num">${formatCount(stats?.last7 ?? 0)}</td>
 <td class="num">${formatCount(stats?.last30 ?? 0)}</td>
-<td class="spark">${raw(sparkline(daily, { width: 132, height: 34, color: TREND_COLORS[trend.direction], label: `${s.name}, daily size over ${daily.length} days` }))}</td>
+<td class="spark">${raw(sparkline(daily, { width: 132, height: 34, color: TREND_COLORS[trend.direction], label: `${s.name}, daily size over ${daily.length} days`, partialLast: true }))}</td>
 <td>${trendBadge(trend)}</td>
 </tr>`;
 }

@@ -25,6 +25,8 @@ export interface TimeChartInput {
   height?: number;
   /** Formats axis ticks and tooltip values (default: whole numbers with thousands separators). */
   format?: (n: number) => string;
+  /** The last day is still running: fade it and say so, so a low value does not read as a drop. */
+  partialLast?: boolean;
 }
 
 /** Colours with at least 3:1 contrast against white, distinguishable side by side. */
@@ -46,7 +48,8 @@ const FONT = 'font-family="system-ui,-apple-system,Segoe UI,Roboto,sans-serif"';
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 export const formatCount = (n: number): string => Math.round(n).toLocaleString('en-US');
-export const formatPercent = (n: number): string => `${(n * 100).toFixed(n !== 0 && Math.abs(n) < 0.1 ? 1 : 0)}%`;
+/** 0.125 → `12.5%`, 0.1 → `10%` (one decimal at most, no trailing zero). */
+export const formatPercent = (n: number): string => `${Number((n * 100).toFixed(1))}%`;
 
 /** `2026-11-03` → `Nov 3`. */
 export function shortDay(day: string): string {
@@ -175,6 +178,16 @@ function hoverColumns(f: Frame, days: readonly string[], series: readonly Series
   return `<g class="hover">${out}</g>`;
 }
 
+/** A white veil over the running day (drawn above the data) with a "today so far" note. */
+function partialVeil(f: Frame, n: number, xOf: (i: number) => number): string {
+  if (n < 2) return '';
+  const x = (xOf(n - 2) + xOf(n - 1)) / 2;
+  return (
+    `<g class="partial"><rect x="${fmt(x)}" y="${f.top}" width="${fmt(f.right - x + 4)}" height="${f.bottom - f.top}" fill="#fff" fill-opacity="0.55"/>` +
+    `<text x="${fmt(f.right)}" y="${f.top - 4}" text-anchor="end" font-size="11" fill="${AXIS}">today so far</text></g>`
+  );
+}
+
 function colorOf(s: Series, i: number): string {
   return s.color ?? PALETTE[i % PALETTE.length]!;
 }
@@ -217,6 +230,7 @@ export function stackedAreaChart(input: TimeChartInput): string {
     svgOpen(f, input.title, 'chart chart-stacked') +
     yAxis(f, ticks, format) +
     `<g class="series">${areas}</g>` +
+    (input.partialLast ? partialVeil(f, days.length, xOf) : '') +
     xAxis(f, days, xOf) +
     leg.svg +
     hoverColumns(f, days, series, xOf, format) +
@@ -272,6 +286,8 @@ export interface SparklineOptions {
   color?: string;
   /** Accessible description, e.g. "Frequent visitors, daily size over 30 days". */
   label?: string;
+  /** The last value is a running day: drawn dashed with a hollow dot. */
+  partialLast?: boolean;
 }
 
 /**
@@ -292,15 +308,19 @@ export function sparkline(values: readonly number[], opts: SparklineOptions = {}
   const max = Math.max(...values.map((v) => (Number.isFinite(v) ? v : 0)));
   const xOf = (i: number) => (values.length === 1 ? width / 2 : pad + (i / (values.length - 1)) * (width - 2 * pad));
   const yOf = (v: number) => height - pad - (Math.max(0, Number.isFinite(v) ? v : 0) / max) * (height - 2 * pad);
-  const line = values.map((v, i) => `${i ? 'L' : 'M'}${fmt(xOf(i))},${fmt(yOf(v))}`).join('');
-  const area = `${line}L${fmt(xOf(values.length - 1))},${height - pad}L${fmt(xOf(0))},${height - pad}Z`;
   const last = values.length - 1;
-  const summary = `${label}: ${formatCount(values[0]!)} → ${formatCount(values[last]!)} (max ${formatCount(max)})`;
+  const partial = opts.partialLast === true && values.length > 2;
+  const solidEnd = partial ? last - 1 : last;
+  const point = (i: number) => `${fmt(xOf(i))},${fmt(yOf(values[i]!))}`;
+  const line = values.slice(0, solidEnd + 1).map((_, i) => `${i ? 'L' : 'M'}${point(i)}`).join('');
+  const area = `${line}L${fmt(xOf(solidEnd))},${height - pad}L${fmt(xOf(0))},${height - pad}Z`;
+  const summary = `${label}: ${formatCount(values[0]!)} → ${formatCount(values[solidEnd]!)}${partial ? ` (today so far ${formatCount(values[last]!)})` : ''}, max ${formatCount(max)}`;
   return (
     `${open} aria-label="${escapeHtml(summary)}"><title>${escapeHtml(summary)}</title>` +
     `<path d="${area}" fill="${color}" fill-opacity="0.14" stroke="none"/>` +
     `<path d="${line}" fill="none" stroke="${color}" stroke-width="1.75" stroke-linejoin="round"/>` +
-    `<circle cx="${fmt(xOf(last))}" cy="${fmt(yOf(values[last]!))}" r="2.5" fill="${color}"/></svg>`
+    (partial ? `<path class="partial" d="M${point(solidEnd)}L${point(last)}" fill="none" stroke="${color}" stroke-width="1.5" stroke-dasharray="2 2"/>` : '') +
+    `<circle cx="${fmt(xOf(last))}" cy="${fmt(yOf(values[last]!))}" r="2.5" fill="${partial ? '#fff' : color}" stroke="${color}" stroke-width="${partial ? 1.25 : 0}"/></svg>`
   );
 }
 

@@ -38,9 +38,11 @@ export function newNonce(): string {
   return btoa(s);
 }
 
-const LOGO = raw(
-  '<svg width="22" height="22" viewBox="0 0 24 24" aria-hidden="true"><rect width="24" height="24" rx="6" fill="#6366f1"/><path d="M6 8h12M12 8v10" stroke="#fff" stroke-width="2.6" stroke-linecap="round"/></svg>',
-);
+const LOGO_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" width="22" height="22" viewBox="0 0 24 24" aria-hidden="true"><rect width="24" height="24" rx="6" fill="#6366f1"/><path d="M6 8h12M12 8v10" stroke="#fff" stroke-width="2.6" stroke-linecap="round"/></svg>';
+export const LOGO = raw(LOGO_SVG);
+/** Inline, so the browser does not ask the site for /favicon.ico. */
+const FAVICON = `data:image/svg+xml,${encodeURIComponent(LOGO_SVG)}`;
 
 export function page(opts: { title: string; section?: Section; nonce: string; body: Safe; scripts?: string[]; signedIn?: boolean }): string {
   const nav = opts.signedIn === false
@@ -55,6 +57,7 @@ export function page(opts: { title: string; section?: Section; nonce: string; bo
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex, nofollow">
+<link rel="icon" href="${FAVICON}">
 <title>${opts.title} · Tailor admin</title>
 <style>${raw(STYLES)}</style>
 </head>
@@ -106,7 +109,7 @@ tr:last-child td{border-bottom:0}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.num{font-weight:600}
 table.catalogue{table-layout:fixed}
-.catalogue col.c-seg{width:30%}.catalogue col.c-rule{width:27%}.catalogue col.c-num{width:70px}.catalogue col.c-spark{width:150px}.catalogue col.c-trend{width:138px}
+.catalogue col.c-seg{width:30%}.catalogue col.c-rule{width:27%}.catalogue col.c-num{width:70px}.catalogue col.c-spark{width:150px}.catalogue col.c-trend{width:158px}
 .table-scroll{overflow-x:auto}
 .results td,.results th{white-space:nowrap}
 .results .ci{display:block;font-weight:400;color:var(--faint);font-size:12px}

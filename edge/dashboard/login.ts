@@ -1,10 +1,10 @@
 /** The sign-in page: one field, the admin token. Shown (401) whenever there is no valid session. */
-import { html, raw, type Safe } from './html.ts';
-import { BASE } from './layout.ts';
+import { html, type Safe } from './html.ts';
+import { BASE, LOGO } from './layout.ts';
 
 export function loginPage(opts: { error?: string | undefined; next?: string | undefined; unavailable?: string | null | undefined }): Safe {
   return html`<div class="login"><div class="card">
-<h1>${raw('<svg width="26" height="26" viewBox="0 0 24 24" aria-hidden="true"><rect width="24" height="24" rx="6" fill="#6366f1"/><path d="M6 8h12M12 8v10" stroke="#fff" stroke-width="2.6" stroke-linecap="round"/></svg>')}Tailor admin</h1>
+<h1>${LOGO}Tailor admin</h1>
 <p class="muted">Sign in with the admin token (<code>TAILOR_ADMIN_TOKEN</code>).</p>
 ${opts.unavailable ? html`<div class="notice warn" role="alert">The dashboard is disabled: ${opts.unavailable}.</div>` : ''}
 ${opts.error ? html`<div class="notice error" role="alert" id="login-error">${opts.error}</div>` : ''}

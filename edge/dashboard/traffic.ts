@@ -48,10 +48,6 @@ export function trafficSeries(rows: readonly TrafficRow[], days: readonly string
     .map(([medium, values], i) => ({ name: MEDIUM_LABELS[medium] ?? medium, color: MEDIUM_COLORS[medium] ?? PALETTE[i % PALETTE.length]!, values }));
 }
 
-export function trafficChart(rows: readonly TrafficRow[], days: readonly string[], height = 300): string {
-  return stackedAreaChart({ days, series: trafficSeries(rows, days), title: `Sessions per day by source medium, last ${days.length} days`, height });
-}
-
 export function trafficPage(rows: readonly TrafficRow[], days: readonly string[]): Safe {
   const series = trafficSeries(rows, days);
   const sum = (xs: readonly (number | null)[]) => xs.reduce<number>((a, b) => a + (b ?? 0), 0);
@@ -64,7 +60,7 @@ export function trafficPage(rows: readonly TrafficRow[], days: readonly string[]
 </div>
 <section class="card">
   <div class="card-head"><h2>Sessions per day</h2><p>${formatCount(grand)} sessions in the last ${days.length} days · hover a day for exact numbers</p></div>
-  ${raw(stackedAreaChart({ days, series, title: `Sessions per day by source medium, last ${days.length} days`, height: 320 }))}
+  ${raw(stackedAreaChart({ days, series, title: `Sessions per day by source medium, last ${days.length} days`, height: 320, partialLast: true }))}
 </section>
 <section class="card">
   <div class="card-head"><h2>By medium</h2><p>Weekly change: the last 7 full days against the 7 days before (today is still running).</p></div>

@@ -167,4 +167,9 @@ dashboard.get('/config', async (c) => {
   return respond(c, { title: 'Config', section: 'config', body, scripts: [configScript()] });
 });
 
-dashboard.all('*', (c) => respond(c, { title: 'Not found', body: html`<div class="notice warn">No such dashboard page. <a href="${BASE}">Back to segments</a></div>` }, 404));
+dashboard.all('*', (c) => {
+  const path = new URL(c.req.url).pathname;
+  // `/__tailor/admin/` and `/traffic/`: the same page without the slash.
+  if (c.req.method === 'GET' && path.endsWith('/') && !path.endsWith('//')) return c.redirect(path.slice(0, -1) + new URL(c.req.url).search, 308);
+  return respond(c, { title: 'Not found', body: html`<div class="notice warn">No such dashboard page. <a href="${BASE}">Back to segments</a></div>` }, 404);
+});

@@ -112,6 +112,8 @@ function makeVisitor(rnd, index, first, persona) {
   const subscriber = affinity === 'email' || rnd() < 0.22;
   if (!subscriber) shares.email = 0;
   return {
+    // Five base-36 digits starting with 0 or 1 (at most 50,000 visitors): only session-start
+    // events are `seed-s…` (sql.mjs relies on that to undo a previous seed's traffic).
     id: `seed-${index.toString(36).padStart(5, '0')}`,
     first,
     persona,
@@ -252,14 +254,15 @@ export function simulate(opts) {
   const halfLifeDays = config.settings.interestHalfLifeDays;
   const windowStart = -(window - 1);
 
-  // New visitors arrive through the window (more of them as traffic grows and on
-  // campaign days); the rest have been around for up to 400 days.
+  // New visitors keep arriving (more of them as traffic grows and on campaign
+  // days), starting two months before the window so it opens in a steady state;
+  // the rest have been around for up to 400 days.
   const visitors = [];
-  const nNew = Math.round(total * 0.68);
+  const nNew = Math.round(total * 0.72);
   const arrivalWeights = [];
-  for (let d = windowStart; d <= 0; d++) {
+  for (let d = windowStart - 60; d <= 0; d++) {
     const wd = new Date(today + d * DAY).getUTCDay();
-    arrivalWeights.push([d, WEEKDAY[wd] * (0.92 + 0.16 * ((d - windowStart) / window))]);
+    arrivalWeights.push([d, WEEKDAY[wd] * (0.92 + 0.16 * Math.max(0, (d - windowStart) / window))]);
   }
   for (let i = 0; i < nNew; i++) {
     const v = makeVisitor(rnd, i, 0, 'new');

@@ -12,6 +12,7 @@ export interface BenchRow {
   medianUs: number;
   p99Us: number;
   budgetUs: number;
+  note?: string;
 }
 
 const DAY = 86_400_000;
@@ -56,7 +57,7 @@ export function yearOfVisits(end: number): Profile {
   return { ...p, exp: { 'hero-test': 'b', 'banner-test': 'control', 'reco-test': 'grid' }, exposed: ['hero-test', 'banner-test'] };
 }
 
-function measure(name: string, budgetUs: number, iterations: number, fn: () => unknown): BenchRow {
+function measure(name: string, budgetUs: number, iterations: number, note: string, fn: () => unknown): BenchRow {
   for (let i = 0; i < Math.min(2000, iterations); i++) fn(); // warm-up (JIT)
   const samples = new Float64Array(iterations);
   let sink = 0;
@@ -69,7 +70,7 @@ function measure(name: string, budgetUs: number, iterations: number, fn: () => u
   if (sink < 0) console.log(sink); // keep results observable
   samples.sort();
   const at = (q: number) => samples[Math.min(iterations - 1, Math.floor(q * iterations))]!;
-  return { name, medianUs: round(at(0.5)), p99Us: round(at(0.99)), budgetUs };
+  return { name, medianUs: round(at(0.5)), p99Us: round(at(0.99)), budgetUs, note };
 }
 
 const round = (x: number) => Math.round(x * 10) / 10;
@@ -80,12 +81,13 @@ export async function benchProfile(iterations = 5000): Promise<BenchRow[]> {
   const batch = visit(base.seq + 1, end, 20, LANDINGS[2]!);
   const cookie = encodeProfile(base);
   let pv = 0;
+  const note = `year-long profile: ${base.buckets.length} buckets, ${cookie.length} B cookie`;
   return [
-    measure('profile: applyEvents 20-event batch + encode + decode', 50, iterations, () => {
+    measure('profile: applyEvents 20-event batch + encode + decode', 50, iterations, note, () => {
       const { profile } = applyEvents(base, batch, { host: 'shop.test', now: end + 20 * 30_000 });
       return decodeProfile(encodeProfile(profile));
     }),
-    measure('profile: page request (decode + foldRequest + encode)', 50, iterations, () => {
+    measure('profile: page request (decode + foldRequest + encode)', 50, iterations, note, () => {
       const p = decodeProfile(cookie);
       return p && encodeProfile(foldRequest(p, { url: `${SITE}/products/tent`, referrer: `${SITE}/`, host: 'shop.test', pvid: `pv${pv++}`, now: end }));
     }),

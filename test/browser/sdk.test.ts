@@ -145,7 +145,10 @@ describe.skipIf(!enabled)('SDK in Chromium against the Worker', () => {
     });
     await expect.poll(() => queued(v.page)).toBe(100);
     await v.page.reload().catch(() => {}); // offline: the reload fails and the events exist only in IndexedDB
+    // Close Chromium's error page (it would reload by itself once online); a new tab of the same browser sends.
+    await v.page.close();
     await v.ctx.setOffline(false);
+    v.page = v.watch(await v.ctx.newPage());
     await open(v.page, '/shoes/');
     await expectStored(before, { track: 100, page: 1 });
     const offline = v.accepted('offline');
@@ -179,7 +182,7 @@ describe.skipIf(!enabled)('SDK in Chromium against the Worker', () => {
     const second = v.watch(await v.ctx.newPage());
     await Promise.all([v.page.goto(worker.url + '/'), second.goto(worker.url + '/shoes/')]);
     // Either tab may send both page views: the outbox is shared.
-    await expect.poll(() => v.accepted().filter((e) => e.type === 'page').length).toBe(2);
+    await expect.poll(() => v.accepted().filter((e) => e.type === 'page').length, { timeout: 10_000 }).toBe(2);
     const before = await counts();
     await Promise.all(
       [v.page, second].map((p, tab) =>

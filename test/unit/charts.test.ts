@@ -167,7 +167,7 @@ describe('interval chart', () => {
     expect(dots[1]).toBeGreaterThan(dots[0]!);
     const ref = Number(/class="reference" x1="([\d.]+)"/.exec(svg)![1]);
     expect(ref).toBeCloseTo(dots[0]!, 1);
-    expect(svg).toContain('control: 10% (95% interval 5.0% – 17%)');
+    expect(svg).toContain('control: 10% (95% interval 5% – 17%)');
   });
 
   it('shows "No data yet" without rows', () => {
@@ -235,5 +235,20 @@ describe('small helpers', () => {
     expect(verdictTone({ ...base, variants: [v('a', true, 0.2, false), v('b', false, 0.1, true)] })).toBe('error');
     expect(verdictTone({ ...base, srm: { chi2: 30, p: 0, mismatch: true }, variants: [v('a', true, 0.1, false), v('b', false, 0.2, true)] })).toBe('warn');
     expect(verdictTone({ ...base, minSampleReached: false, variants: [v('a', true, 0.1, false), v('b', false, 0.2, false)] })).toBe('info');
+  });
+});
+
+describe('the running day', () => {
+  it('draws today dashed with a hollow dot in a sparkline, and veils it in a stacked chart', () => {
+    const spark = sparkline([5, 6, 7, 1], { partialLast: true });
+    expect(spark).toMatch(/class="partial" d="M[\d.,]+L[\d.,]+" [^>]*stroke-dasharray/);
+    expect(spark).toContain('fill="#fff"');
+    expect(spark).toContain('today so far 1');
+    // The solid line stops at yesterday.
+    expect(paths(spark)[1]).toHaveLength(3);
+    const chart = stackedAreaChart({ days: DAYS, series: [{ name: 'Direct', values: [10, 20, 30, 20, 3] }], title: 'Sessions', partialLast: true });
+    expect(chart).toContain('<g class="partial">');
+    expect(chart).toContain('today so far');
+    expect(stackedAreaChart({ days: DAYS, series: [{ name: 'Direct', values: [10, 20, 30, 20, 3] }], title: 'Sessions' })).not.toContain('today so far');
   });
 });

@@ -72,7 +72,7 @@ describe('emptyProfile', () => {
 
 describe('applyEvents: replays and purity', () => {
   const e = events();
-  const batch = [e.page(T0), e.track(T0 + MIN, 'add_to_cart', { category: 'shoes' }), e.page(T0 + 2 * MIN, `${SITE}/products/runner`)];
+  const batch = [e.page(T0), e.track(T0 + MIN, 'add_to_cart', { category: 'shoes' }), e.track(T0 + 2 * MIN, 'product_view')];
 
   it('applies a batch once; the same batch again changes nothing', () => {
     const first = applyEvents(emptyProfile('x'), batch, { host: HOST });
@@ -80,7 +80,7 @@ describe('applyEvents: replays and purity', () => {
     const again = applyEvents(first.profile, batch, { host: HOST, now: T0 + DAY });
     expect(again).toMatchObject({ applied: 0, duplicates: 3 });
     expect(again.profile).toEqual(first.profile);
-    expect(first.profile.totals).toMatchObject({ pageviews: 2, cartAdds: 1, productViews: 1, sessions: 1 });
+    expect(first.profile.totals).toMatchObject({ pageviews: 1, cartAdds: 1, productViews: 1, sessions: 1 });
     expect(first.profile.seq).toBe(3);
   });
 
@@ -93,7 +93,7 @@ describe('applyEvents: replays and purity', () => {
     const partial = applyEvents(emptyProfile('x'), batch.slice(0, 2), { host: HOST }).profile;
     const rest = applyEvents(partial, batch, { host: HOST });
     expect(rest).toMatchObject({ applied: 1, duplicates: 2 });
-    expect(rest.profile.totals.pageviews).toBe(2);
+    expect(rest.profile.totals.productViews).toBe(1);
   });
 
   it('never mutates its input', () => {
@@ -225,7 +225,7 @@ describe('e-mail clicks folded from the request', () => {
     let p = foldRequest(emptyProfile('x'), req('pv1', T0));
     p = foldRequest(p, req('pv2', T0 + MIN, `${SITE}/products/tent`, EMAIL_URL));
     expect(p.edgeView).toEqual({ id: 'pv2', medium: 'email', source: 'newsletter', confirmed: false });
-    expect(p.totals).toMatchObject({ sessions: 1, pageviews: 2, productViews: 1 });
+    expect(p.totals).toMatchObject({ sessions: 1, pageviews: 2 });
     // The first view's event arrives unmatched (only the latest view is remembered); it does not start a session.
     p = apply(p, [e.page(T0 + 1000, EMAIL_URL, { pvid: 'pv1' }), e.page(T0 + MIN + 1000, `${SITE}/products/tent`, { pvid: 'pv2' })]);
     expect(p.totals).toMatchObject({ sessions: 1, 'sessions.email': 1 });
@@ -323,20 +323,20 @@ describe('commerce counters', () => {
     expect(countInWindow(p, 'revenue', 7, T0 + 3 * DAY)).toBe(1999 + 2550 + 1e9);
   });
 
-  it('counts product and deal views from paths, campaigns and track events', () => {
+  it('counts product views from track events only (product pages send one) and deal views from paths, campaigns and events', () => {
     const e = events();
     const p = apply(emptyProfile('x'), [
-      e.page(T0, `${SITE}/products/trail-runner`),
-      e.page(T0, `${SITE}/product/42?ref=x`),
-      e.page(T0, `${SITE}/products`), // a listing, not a product
-      e.track(T0, 'product_view'),
+      e.page(T0, `${SITE}/products/trail-runner.html`),
+      e.track(T0, 'product_view', { category: 'shoes' }),
+      e.track(T0, 'view_item'),
+      e.page(T0, `${SITE}/sale.html`),
       e.page(T0, `${SITE}/sale/jackets`),
       e.page(T0, `${SITE}/deals`),
       e.page(T0, `${SITE}/salesforce`),
       e.page(T0, `${SITE}/?utm_source=fb&utm_medium=social&utm_campaign=Winter-Discount`),
       e.track(T0, 'coupon_applied'),
     ]);
-    expect(p.totals).toMatchObject({ productViews: 3, dealViews: 4, pageviews: 7 });
+    expect(p.totals).toMatchObject({ productViews: 2, dealViews: 5, pageviews: 6 });
   });
 });
 
@@ -454,7 +454,7 @@ function heavyProfile(): { profile: Profile; events: number } {
     const ts = T0 + d * DAY + (d % 7) * 37 * MIN;
     const [, url, referrer] = landingFor(d);
     const batch = [e.page(ts, url, referrer ? { referrer } : {}), e.page(ts + MIN, `${SITE}/products/item-${d}`, { referrer: url, interests: [cats[(d * 3) % 40]!] })];
-    if (d % 3 === 0) batch.push(e.page(ts + 2 * MIN, `${SITE}/products/item-${d + 1}`, { referrer: url, interests: [cats[(d * 7 + 1) % 40]!, cats[d % 4]!] }));
+    if (d % 3 === 0) batch.push(e.track(ts + 2 * MIN, 'product_view', { category: cats[(d * 7 + 1) % 40]! }));
     if (d % 4 === 1) batch.push(e.track(ts + 3 * MIN, 'add_to_cart', { category: cats[d % 4]! }));
     if (d % 14 === 2) batch.push(e.track(ts + 4 * MIN, 'purchase', { value: 89.9 + d, category: cats[d % 4]! }));
     if (d % 30 === 5) batch.push(e.page(ts + 5 * MIN, `${SITE}/sale`, { referrer: url }));

@@ -270,6 +270,33 @@ describe('compiled evaluation', () => {
     expect(compiled.stats.clauses).toBe(100);
   });
 
+  it('handles rules wider than a row: many tests, many any-groups, wide any-groups, helpers and levels', () => {
+    const v = (metric: 'sessions' | 'purchases' | 'cartAdds', value: number): Rule => ({ metric, op: 'gte', value });
+    const c = config({
+      base: v('sessions', 1),
+      wide: {
+        all: [
+          v('sessions', 1), v('sessions', 2), v('sessions', 3), v('purchases', 1), v('purchases', 2), // 5 single tests
+          { any: [v('cartAdds', 1), v('purchases', 5)] },
+          { any: [v('cartAdds', 2), v('purchases', 2)] },
+          { any: [v('cartAdds', 9), { segment: 'base' }] }, // a third any-group, reading another level
+          { any: [v('cartAdds', 9), v('purchases', 9), { not: { all: [v('sessions', 9), v('cartAdds', 0)] } }] }, // 3-way, with a helper
+        ],
+      },
+    });
+    const stats = compileConfig(c).stats;
+    expect(stats.extraClauses).toBeGreaterThanOrEqual(3);
+    expect(stats.helpers).toBe(1);
+    expect(stats.levels).toBe(2);
+    const p = (sessions: number, purchases: number, cartAdds: number) => profile({ totals: { sessions, purchases, cartAdds } });
+    expect(evaluateSegments(p(3, 2, 1), c, NOW)).toEqual(['base', 'wide']);
+    expect(evaluateSegments(p(2, 2, 1), c, NOW)).toEqual(['base']); // a single test fails
+    expect(evaluateSegments(p(3, 2, 0), c, NOW)).toEqual(['base']); // the first any-group fails
+    expect(evaluateSegments(p(3, 5, 0), c, NOW)).toEqual(['base', 'wide']); // …and holds through its other test
+    expect(evaluateSegments(p(9, 5, 0), c, NOW)).toEqual(['base']); // the 3-way group fails: only its helper could hold
+    expect(evaluateSegments(p(0, 5, 0), c, NOW)).toEqual([]); // the referenced segment fails too
+  });
+
   it('touches the totals and each bucket once per evaluation', () => {
     const rules: Record<string, Rule> = {};
     const counters = ['sessions', 'purchases', 'revenue'] as const;

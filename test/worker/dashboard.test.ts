@@ -142,6 +142,19 @@ describe('signing in', () => {
     expect((await post('/__tailor/admin//evil.example')).headers.get('location')).toBe('/__tailor/admin');
   });
 
+  it('serves every dashboard page with a session, and the trailing-slash root', async () => {
+    const cookie = await session();
+    for (const path of ['', '/traffic', '/traffic?days=7', '/experiments', '/preview', '/config']) {
+      const res = await SELF.fetch(`${ADMIN}${path}`, withCookie(cookie));
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+    }
+    const slash = await SELF.fetch(`${ADMIN}/`, withCookie(cookie));
+    expect(slash.status).toBe(308);
+    expect(slash.headers.get('location')).toBe('/__tailor/admin');
+    expect((await SELF.fetch(`${ADMIN}/nope`, withCookie(cookie))).status).toBe(404);
+  });
+
   it('signs out', async () => {
     const cookie = await session();
     const res = await SELF.fetch(`${ADMIN}/logout`, withCookie(cookie, { method: 'POST', headers: { origin: ORIGIN } }));
