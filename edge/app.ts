@@ -2,6 +2,7 @@
  * The Tailor Worker: a Hono app in front of the site. Everything Tailor serves
  * lives under /__tailor/; every other request is the site, personalised.
  */
+import { visitorNow } from './clock.ts';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { bodyLimit } from 'hono/body-limit';
@@ -71,7 +72,7 @@ app.get('/__tailor/segments', async (c) => {
   const config = c.get('config');
   const consent = resolveConsent(getCookie(c, CONSENT_COOKIE), c.req.header('sec-gpc') === '1', config.settings);
   const profile = (consent === 'granted' ? await readProfile(c) : null) ?? emptyProfile();
-  const now = Date.now();
+  const now = visitorNow(c);
   let path: string | undefined;
   try {
     path = new URL(c.req.header('referer') ?? '').pathname;

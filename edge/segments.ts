@@ -1089,10 +1089,14 @@ function leafLabel(rule: Rule, names: ReadonlyMap<string, string>): string {
   return '';
 }
 
+/** "Top interest is shoes" → "top interest is shoes" (inside a sentence), also after an opening parenthesis. */
+const lowerFirst = (text: string): string => text.replace(/^(\(*)(\p{Lu})(?!\p{Lu})/u, (_, open: string, c: string) => open + c.toLowerCase());
+
 function describe(rule: Rule, names: ReadonlyMap<string, string>, top = false): string {
   const wrap = (s: string) => (top ? s : `(${s})`);
-  if ('all' in rule) return rule.all.length === 1 ? describe(rule.all[0]!, names, top) : wrap(rule.all.map((r) => describe(r, names)).join(' and '));
-  if ('any' in rule) return rule.any.length === 1 ? describe(rule.any[0]!, names, top) : wrap(rule.any.map((r) => describe(r, names)).join(' or '));
+  const join = (rules: readonly Rule[], word: string) => rules.map((r, i) => (i ? lowerFirst(describe(r, names)) : describe(r, names))).join(word);
+  if ('all' in rule) return rule.all.length === 1 ? describe(rule.all[0]!, names, top) : wrap(join(rule.all, ' and '));
+  if ('any' in rule) return rule.any.length === 1 ? describe(rule.any[0]!, names, top) : wrap(join(rule.any, ' or '));
   if ('not' in rule) {
     if ('segment' in rule.not) return `Is not in segment '${names.get(rule.not.segment) ?? rule.not.segment}'`;
     return `Not ${describe(rule.not, names, false).replace(/^(?!\()(.*)$/, '($1)')}`;

@@ -53,7 +53,6 @@ const meta = (name: string) => document.querySelector<HTMLMetaElement>(`meta[nam
 const warn = (a: unknown, b?: unknown) => console.warn('tailor:', a, b);
 const body = (events: Ev[]) => JSON.stringify({ v: 1, events });
 const ids = (events: Ev[]) => events.map((e) => e.id);
-const drop = (o: Box, gone: string[]) => void (o.q = o.q.filter((e) => !gone.includes(e.id)));
 /**
  * Every request to the edge (same origin, so cookies travel). Bodies go as text/plain,
  * which the edge accepts like JSON. keepalive lets a request outlive the page, within
@@ -102,7 +101,7 @@ const sendBatch = async () => {
   for (;;) {
     let batch: Ev[] = [];
     await edit((o) => {
-      drop(o, done);
+      o.q = o.q.filter((e) => !done.includes(e.id));
       if (consentState == GRANTED && Date.now() >= waitUntil) {
         batch = o.q.slice(0, BATCH);
         // keepalive bodies must stay small (see req); a single larger event goes alone
@@ -134,12 +133,13 @@ const flushSoon = () =>
     .then((): Promise<unknown> => ((queued = 0), navigator.locks?.request('tailor', sendBatch) ?? sendBatch()))
     .catch(noop));
 
-/** The page is going away or hidden (on mobile maybe the last chance): beacon this tab's unsent events. */
+/**
+ * The page is going away: beacon this tab's events that no request has taken yet.
+ * A beacon is never confirmed, so the events stay in the outbox and the next page
+ * sends them again if needed; the edge ignores an event id it has already applied.
+ */
 const hide = () => {
-  const sent: string[] = [];
-  if (consentState == GRANTED && navigator.onLine)
-    for (let b; (b = pending.splice(0, BATCH))[0]; ) if (navigator.sendBeacon(base + 'collect', body(b))) sent.push(...ids(b));
-  if (sent[0]) edit((o) => drop(o, sent));
+  if (consentState == GRANTED) for (let b; (b = pending.splice(0, BATCH))[0]; ) navigator.sendBeacon(base + 'collect', body(b));
 };
 
 const explain = (f?: SegmentsListener) =>
@@ -242,9 +242,9 @@ const init = () => {
     };
   }
   addEventListener('popstate', nav);
-  // Hidden may be the last moment a mobile page lives; a beacon on becoming visible again is harmless.
   addEventListener('pagehide', hide);
-  addEventListener('visibilitychange', hide);
+  // Hidden may be the last moment a mobile page lives: send now, by keepalive fetch, confirmed.
+  addEventListener('visibilitychange', () => document.hidden && flushSoon());
   addEventListener('online', tailor.flush);
   addEventListener(
     'click',

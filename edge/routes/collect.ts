@@ -5,6 +5,7 @@
  * response path. Bad input is a 4xx JSON error; valid events in a partly bad
  * batch still count.
  */
+import { visitorNow } from '../clock.ts';
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { AppEnv } from '../env.ts';
@@ -69,7 +70,7 @@ export async function collectRoute(c: Context<AppEnv>): Promise<Response> {
   const consent = (await activePreview(c)) ? 'pending' : resolveConsent(getCookie(c, CONSENT_COOKIE), c.req.header('sec-gpc') === '1', config.settings);
   if (consent === 'revoked') return jsonError(c, 403, 'consent_revoked', 'the visitor revoked consent; nothing is collected');
 
-  const now = Date.now();
+  const now = visitorNow(c);
   const url = new URL(c.req.url);
   const before: Profile = (consent === 'granted' ? await readProfile(c) : null) ?? emptyProfile();
   const { profile, applied } = applyEvents(before, parsed.events, { host: url.host, halfLifeDays: config.settings.interestHalfLifeDays, now });

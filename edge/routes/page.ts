@@ -3,6 +3,7 @@
  * is HTML for a real visitor, fold the request into the profile, evaluate, and
  * stream the page back with the slots filled.
  */
+import { visitorNow } from '../clock.ts';
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { isbot } from 'isbot';
@@ -53,7 +54,7 @@ export async function pageRoute(c: Context<AppEnv>, preview?: PagePreview): Prom
 
   const config = c.get('config');
   const consent = preview ? 'pending' : resolveConsent(getCookie(c, CONSENT_COOKIE), req.headers.get('sec-gpc') === '1', config.settings);
-  const now = Date.now();
+  const now = visitorNow(c);
 
   const res = new Response(origin.body, origin);
   res.headers.delete('etag');

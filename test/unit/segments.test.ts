@@ -472,7 +472,10 @@ describe('explainSegments and describeRule', () => {
     expect(describeRule({ not: { segment: 'loyal' } }, { loyal: { name: 'Loyal customers' } })).toBe("Is not in segment 'Loyal customers'");
     expect(
       describeRule({ all: [{ metric: 'sessions', window: 30, op: 'gte', value: 4 }, { any: [{ context: 'path', prefix: '/shoes' }, { interest: 'shoes', top: true }] }] }),
-    ).toBe('Visited at least 4 times in the last 30 days and (Page path starts with /shoes or Top interest is shoes)');
+    ).toBe('Visited at least 4 times in the last 30 days and (page path starts with /shoes or top interest is shoes)');
+    expect(describeRule({ any: [{ all: [{ context: 'country', eq: 'DE' }, { context: 'device', eq: 'mobile' }] }, { metric: 'sessions', op: 'gte', value: 2 }] })).toBe(
+      '(Country is DE and device is mobile) or visited at least 2 times',
+    );
   });
 });
 
