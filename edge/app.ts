@@ -2,7 +2,7 @@
  * The Tailor Worker: a Hono app in front of the site. Everything Tailor serves
  * lives under /__tailor/; every other request is the site, personalised.
  */
-import { visitorNow } from './clock.ts';
+import { requestCf, visitorNow } from './clock.ts';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { bodyLimit } from 'hono/body-limit';
@@ -77,7 +77,7 @@ app.get('/__tailor/segments', async (c) => {
   try {
     path = new URL(c.req.header('referer') ?? '').pathname;
   } catch {}
-  const context = requestContext(profile, c.req.raw.cf as Record<string, unknown> | undefined, c.req.raw.headers, path ?? '/');
+  const context = requestContext(profile, requestCf(c), c.req.raw.headers, path ?? '/');
   const { segments, experiments } = evaluateVisitor(profile, config, now, context);
   const explanations = explainSegments(profile, config, now, context);
   c.header('cache-control', 'private, no-store');

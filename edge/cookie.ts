@@ -73,7 +73,8 @@ export async function verify(value: string | undefined | null, keys: SigningKeys
   const iat = parseInt(iat36, 36) * 1000;
   if (!(iat <= now + 5 * 60_000) || now - iat > maxAgeS * 1000) return null;
   const sig = fromB64url(sig64);
-  if (!sig || sig.length !== 32) return null;
+  // Canonical encoding only: the last character carries 2 unused bits, so 4 spellings would decode to one signature.
+  if (!sig || sig.length !== 32 || b64url(sig) !== sig64) return null;
   for (const secret of [keys.current, keys.previous]) {
     if (!secret) continue;
     const k = await importKey(secret);

@@ -16,8 +16,8 @@ export interface Env {
   ORIGIN_URL?: string;
   /** Kill switch: `off` serves the site untouched (no cookie, no rewrite). Also used by the bench as the baseline. */
   TAILOR_PERSONALISATION?: string;
-  /** Tests only: honour an `x-tailor-now` request header as the visitor clock (see clock.ts). */
-  TAILOR_TEST_CLOCK?: string;
+  /** Tests only: honour `x-tailor-now` / `x-tailor-cf` request headers (see clock.ts). */
+  TAILOR_TEST_HOOKS?: string;
 }
 
 export interface Vars {

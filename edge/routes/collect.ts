@@ -5,7 +5,7 @@
  * response path. Bad input is a 4xx JSON error; valid events in a partly bad
  * batch still count.
  */
-import { visitorNow } from '../clock.ts';
+import { requestCf, visitorNow } from '../clock.ts';
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { AppEnv } from '../env.ts';
@@ -74,7 +74,7 @@ export async function collectRoute(c: Context<AppEnv>): Promise<Response> {
   const url = new URL(c.req.url);
   const before: Profile = (consent === 'granted' ? await readProfile(c) : null) ?? emptyProfile();
   const { profile, applied } = applyEvents(before, parsed.events, { host: url.host, halfLifeDays: config.settings.interestHalfLifeDays, now });
-  const context = requestContext(profile, c.req.raw.cf as Record<string, unknown> | undefined, c.req.raw.headers, pagePath(c.req.header('referer')) ?? '/');
+  const context = requestContext(profile, requestCf(c), c.req.raw.headers, pagePath(c.req.header('referer')) ?? '/');
   const result = evaluateVisitor(profile, config, now, context);
 
   if (consent === 'granted') {

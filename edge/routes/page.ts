@@ -3,7 +3,7 @@
  * is HTML for a real visitor, fold the request into the profile, evaluate, and
  * stream the page back with the slots filled.
  */
-import { visitorNow } from '../clock.ts';
+import { requestCf, visitorNow } from '../clock.ts';
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { isbot } from 'isbot';
@@ -79,7 +79,7 @@ export async function pageRoute(c: Context<AppEnv>, preview?: PagePreview): Prom
     now,
     halfLifeDays: config.settings.interestHalfLifeDays,
   });
-  const context = requestContext(folded, req.cf as Record<string, unknown> | undefined, req.headers, url.pathname);
+  const context = requestContext(folded, requestCf(c), req.headers, url.pathname);
   const result = evaluateVisitor(folded, config, now, context, preview?.overrides);
   const annotations: PageAnnotations = { pvid: preview ? null : pvid, consent, headHtml: preview?.headHtml, bodyHtml: preview?.bodyHtml };
 

@@ -9,10 +9,12 @@
  * API (deduplicated by event id, so it proves nothing was lost), and the bodies of
  * the collect requests that got a reply (proves nothing was sent twice).
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launchBrowser } from '../support/browser.ts';
-import { startWorker, TEST_ADMIN_TOKEN, type WorkerServer } from '../support/worker-server.ts';
+import { ROOT, startWorker, TEST_ADMIN_TOKEN, type WorkerServer } from '../support/worker-server.ts';
 
 interface SentEvent {
   id: string;
@@ -29,7 +31,7 @@ interface Visitor {
   ctx: BrowserContext;
   page: Page;
   /** Events of collect requests that got a reply, with the reply status, in arrival order. */
-  sent: { status: number; events: SentEvent[] }[];
+  sent: { status: number; kind: string; contentType: string; events: SentEvent[] }[];
   errors: string[];
   warnings: string[];
   /** Accepted events (2xx replies), optionally of one track name. */
@@ -99,7 +101,12 @@ async function newVisitor(opts: { gpc?: boolean; init?: () => void } = {}): Prom
   ctx.on('requestfinished', async (req) => {
     if (req.method() !== 'POST' || !req.url().endsWith('/__tailor/collect')) return;
     const res = await req.response();
-    v.sent.push({ status: res?.status() ?? 0, events: (JSON.parse(req.postData() ?? '{}') as { events?: SentEvent[] }).events ?? [] });
+    v.sent.push({
+      status: res?.status() ?? 0,
+      kind: req.resourceType(),
+      contentType: (await req.allHeaders())['content-type'] ?? '',
+      events: (JSON.parse(req.postData() ?? '{}') as { events?: SentEvent[] }).events ?? [],
+    });
   });
   v.page = v.watch(await ctx.newPage());
   return v;
@@ -298,14 +305,21 @@ describe.skipIf(!enabled)('SDK in Chromium against the Worker', () => {
     await v.ctx.close();
   });
 
-  it('delivers events by beacon when the page goes away', async () => {
+  it('beacons unsent events on pagehide, and delivers them when the page goes away', async () => {
     const v = await newVisitor();
     await open(v.page);
-    await v.page.waitForTimeout(200);
+    // A live page: the beacon is observable (Chromium reports requests of documents that are gone to no one).
+    await v.page.evaluate(() => {
+      window.tailor!.push(['track', 'hidden']);
+      dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }));
+    });
+    await expect.poll(() => v.sent.filter((s) => s.kind === 'ping').flatMap((s) => s.events.map((e) => e.name))).toEqual(['hidden']);
+    const ping = v.sent.find((s) => s.kind === 'ping')!;
+    expect([ping.status, ping.contentType]).toEqual([200, 'text/plain;charset=UTF-8']);
+
     const before = await counts();
     await v.page.evaluate(() => window.tailor!.push(['track', 'leaving']));
-    // about:blank runs no SDK, so only the pagehide beacon can deliver the event.
-    await v.page.goto('about:blank');
+    await v.page.goto('about:blank'); // runs no SDK: only what left during pagehide can deliver the event
     await expectStored(before, { track: 1 });
     await v.ctx.close();
   });
@@ -439,5 +453,37 @@ describe.skipIf(!enabled)('SDK in Chromium against the Worker', () => {
     await v.page.evaluate(() => window.tailor!.push(['flush']));
     await expect.poll(() => v.accepted('interest').map((e) => e.props)).toEqual([{ category: 'jackets' }]);
     await v.ctx.close();
+  });
+
+  it('ESM build: works when imported as a module, and without the edge meta honours GPC', async () => {
+    const esm = readFileSync(join(ROOT, 'dist/sdk.mjs'), 'utf8');
+    // A bare page that imports dist/sdk.mjs; only these two files are not from the Worker, collect is.
+    const bare = async (v: Visitor) => {
+      await v.ctx.route('**/__esm/**', (route) =>
+        route.request().url().endsWith('.mjs')
+          ? route.fulfill({ contentType: 'text/javascript', body: esm })
+          : route.fulfill({
+              contentType: 'text/html',
+              body: '<!doctype html><title>ESM</title><script type="module">import tailor, { track } from "/__esm/sdk.mjs"; window.esm = { same: tailor.track === track };</script>',
+            }),
+      );
+      await v.page.goto(`${worker.url}/__esm/page.html`);
+      await v.page.waitForFunction(() => (window as unknown as { esm?: unknown }).esm);
+    };
+
+    const v = await newVisitor();
+    await bare(v);
+    expect(await v.page.evaluate(() => (window as unknown as { esm: { same: boolean } }).esm.same)).toBe(true);
+    await v.page.evaluate(() => window.tailor!.push(['track', 'from_esm']));
+    await v.page.evaluate(() => window.tailor!.push(['flush']));
+    await expect.poll(() => v.accepted().map((e) => e.name ?? e.type)).toEqual(['page', 'from_esm']);
+    await v.ctx.close();
+
+    const gpc = await newVisitor({ init: () => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }) });
+    await bare(gpc);
+    await gpc.page.evaluate(() => window.tailor!.push(['track', 'gpc']));
+    await gpc.page.waitForTimeout(2500);
+    expect(gpc.sent).toEqual([]); // pending: held in memory, nothing sent
+    await gpc.ctx.close();
   });
 });

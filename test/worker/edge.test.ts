@@ -239,3 +239,20 @@ describe('admin API', () => {
     expect(((await res.json()) as { error: { code: string } }).error.code).toBeTruthy();
   });
 });
+
+describe('geography from request.cf', () => {
+  it('a visitor in Germany is in geo-dach; test hook headers are ignored unless TAILOR_TEST_HOOKS=1', async () => {
+    const de = await collect([trackEvent('noop')], { headers: {} });
+    expect(((await de.json()) as { segments: string[] }).segments).not.toContain('geo-dach');
+    const { SELF } = await import('cloudflare:test');
+    const withCf = await SELF.fetch('http://localhost/__tailor/collect', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'user-agent': BROWSER_UA },
+      body: JSON.stringify({ v: 1, events: [trackEvent('noop')] }),
+      cf: { country: 'DE' },
+    } as RequestInit);
+    expect(((await withCf.json()) as { segments: string[] }).segments).toContain('geo-dach');
+    const spoofed = await collect([trackEvent('noop')], { headers: { 'x-tailor-cf': '{"country":"DE"}', 'x-tailor-now': '1' } });
+    expect(((await spoofed.json()) as { segments: string[] }).segments).not.toContain('geo-dach');
+  });
+});
