@@ -59,7 +59,9 @@ const ids = (events: Ev[]) => events.map((e) => e.id);
  * the browser's 64 KB budget: only bodies of at most 20,000 characters (60 KB of UTF-8)
  * use it (`body[2e4]` exists only for longer ones).
  */
-const req = (path: string, body?: string) => fetch(base + path, { method: body && 'POST', body, keepalive: !body?.[2e4] });
+const req = (path: string, body?: string) =>
+  // A request that never answers must not hold the flush lock (and so every tab) for minutes.
+  fetch(base + path, { method: body && 'POST', body, keepalive: !body?.[2e4], signal: AbortSignal.timeout?.(3e4) });
 const segs = (): Promise<{ segments: string[]; explanations: SegmentExplanation[] }> => req('segments').then((r) => r.json());
 
 /**
@@ -197,8 +199,8 @@ export const tailor: TailorGlobal = {
     document.cookie = `tailor_consent=${state};path=/;max-age=34560000`;
     req('consent', `{"state":"${state}"}`).catch(noop);
     if (!granted) {
+      consentState = state; // before reset, so the purge reaches IndexedDB too
       reset();
-      consentState = state;
     } else if (consentState != GRANTED) {
       consentState = state;
       const held = mem.q;

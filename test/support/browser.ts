@@ -28,3 +28,11 @@ export async function launchBrowser(): Promise<Browser> {
   assertBrowserAvailable();
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS, headless: true });
 }
+
+/**
+ * A desktop Chrome user agent for this Chromium: headless Chromium announces
+ * itself as HeadlessChrome, which the edge (rightly) treats as a bot.
+ */
+export function visitorUserAgent(browser: Browser): string {
+  return `Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${browser.version()} Safari/537.36`;
+}
