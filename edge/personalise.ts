@@ -46,7 +46,9 @@ export function personalise(
         headDone = true;
         let meta = `<meta name="tailor:consent" content="${escapeHtml(page.consent)}">`;
         if (page.pvid) meta += `<meta name="tailor:pvid" content="${escapeHtml(page.pvid)}">`;
-        el.append(meta + (page.headHtml ?? ''), { html: true });
+        // First in <head>: the SDK reads these, and must see them before any script runs.
+        el.prepend(meta, { html: true });
+        if (page.headHtml) el.append(page.headHtml, { html: true });
       }),
     })
     .on('[data-tailor-slot]', {

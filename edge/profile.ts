@@ -39,7 +39,7 @@ export const MAX_NAME = 40;
 /** Visitor id, page-view id, experiment and variant ids. */
 export const MAX_ID = 64;
 /** Interest points per signal: a page declaring the category, a product view, an add-to-cart, a purchase. */
-export const INTEREST_WEIGHTS = { page: 1, productView: 1, cartAdd: 2, purchase: 3 } as const;
+export const INTEREST_WEIGHTS = { page: 1, click: 1, productView: 1, cartAdd: 2, purchase: 3 } as const;
 export const MAX_SCORE = 1e6;
 /** Largest single purchase value accepted (major units); larger values are clamped. */
 export const MAX_PURCHASE_VALUE = 1e7;
@@ -462,6 +462,10 @@ function applyTrack(f: Fold, e: TrackEvent, ts: number): void {
     case 'deal_view':
     case 'coupon_applied':
       count(f, 'dealViews', ts);
+      break;
+    case 'interest':
+      // A click on a `data-tailor-interest` element: interest without a product view.
+      addInterest(f, props.category, INTEREST_WEIGHTS.click, ts);
       break;
   }
 }

@@ -168,7 +168,7 @@ describe.skipIf(!enabled)('SDK in Chromium against the Worker', () => {
     await v.ctx.close();
   });
 
-  it('bounds the outbox at 1,000 events, dropping the oldest and counting them', async () => {
+  it('bounds the outbox at 1,000 events, dropping the oldest and counting them; reset() empties it', async () => {
     const v = await newVisitor();
     await open(v.page);
     await v.ctx.setOffline(true);
@@ -180,6 +180,8 @@ describe.skipIf(!enabled)('SDK in Chromium against the Worker', () => {
     expect(box.q).toHaveLength(1000);
     expect(box.q[0]!.props!.i).toBe(10);
     expect(box.q.at(-1)!.props!.i).toBe(1009);
+    await v.page.evaluate(() => window.tailor!.push(['reset']));
+    expect(await queued(v.page)).toBe(0); // reset() forgets the unsent events
     expect(v.errors).toEqual([]);
     await v.ctx.close();
   });

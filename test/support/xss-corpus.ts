@@ -53,32 +53,53 @@ export const XSS_PAYLOADS: readonly XssPayload[] = [
   { name: 'base href hijack', payload: '<base href=//evil.example/>', forbidden: ['<base href'] },
 ];
 
-/** Names of elements and attributes as they appear in markup, in document order (a tag signature). */
-export function markupShape(html: string): string[] {
-  const out: string[] = [];
-  // Comments, script and style bodies are opaque text; only their existence counts.
-  const text = html.replace(/<!--[\s\S]*?-->/g, '<!---->').replace(/<(script|style|textarea|title)\b([^>]*)>[\s\S]*?<\/\1\s*>/gi, (_m, tag: string, attrs: string) => `<${tag}${attrs}></${tag}>`);
-  for (const m of text.matchAll(/<\/?([a-zA-Z][\w:-]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?|\s*\/)*)\s*>/g)) {
-    const attrs = [...m[2]!.matchAll(/([^\s"'>/=]+)(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?/g)].map((a) => a[1]!.toLowerCase());
-    out.push(`${m[0]!.startsWith('</') ? '/' : ''}${m[1]!.toLowerCase()}${attrs.length ? `[${attrs.join(',')}]` : ''}`);
+const ATTR = /([^\s"'>/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?/g;
+const TAG = /<\/?([a-zA-Z][\w:-]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?|\s*\/)*)\s*>/g;
+
+/** Comments, and script/style/textarea/title bodies, are opaque text: only their existence counts. */
+function stripOpaque(html: string): string {
+  return html.replace(/<!--[\s\S]*?-->/g, '<!---->').replace(/<(script|style|textarea|title)\b([^>]*)>[\s\S]*?<\/\1\s*>/gi, (_m, tag: string, attrs: string) => `<${tag}${attrs}></${tag}>`);
+}
+
+interface Tag {
+  name: string;
+  closing: boolean;
+  attrs: { name: string; value: string }[];
+}
+
+/** The tags of a document with their attributes (values unquoted, entities left as they are). */
+export function tags(html: string): Tag[] {
+  const out: Tag[] = [];
+  for (const m of stripOpaque(html).matchAll(TAG)) {
+    const attrs = [...m[2]!.matchAll(ATTR)].map((a) => ({ name: a[1]!.toLowerCase(), value: (a[2] ?? '').replace(/^["']|["']$/g, '') }));
+    out.push({ name: m[1]!.toLowerCase(), closing: m[0]!.startsWith('</'), attrs });
   }
   return out;
 }
 
+/** Names of elements and attributes as they appear in markup, in document order (a tag signature). */
+export function markupShape(html: string): string[] {
+  return tags(html).map((t) => `${t.closing ? '/' : ''}${t.name}${t.attrs.length ? `[${t.attrs.map((a) => a.name).join(',')}]` : ''}`);
+}
+
+const URL_ATTRS = new Set(['href', 'src', 'action', 'formaction', 'xlink:href', 'data', 'srcdoc', 'poster']);
+
 /**
  * The problems a payload caused in served markup: forbidden substrings found,
- * generic signs of a live injection (an `on*=` handler or `javascript:` URL
- * whose value calls `alert`), and (given a baseline served with a harmless
- * value) any difference in the tag/attribute structure. Empty means safe.
+ * generic signs of a live injection (an `on*` attribute whose value calls
+ * `alert`, a URL attribute starting `javascript:`), and (given a baseline
+ * served with a harmless value) any difference in the tag/attribute
+ * structure. Empty means safe.
  */
 export function injectionProblems(markup: string, payload: XssPayload, baseline?: string): string[] {
   const problems: string[] = [];
   const lower = markup.toLowerCase();
   for (const f of payload.forbidden) if (lower.includes(f.toLowerCase())) problems.push(`contains ${JSON.stringify(f)}`);
-  for (const m of markup.matchAll(/<[a-zA-Z][^>]*>/g)) {
-    const tag = m[0]!;
-    if (/\son[a-z]+\s*=\s*["'`]?[^"'`>]*alert/i.test(tag)) problems.push(`live event handler in ${JSON.stringify(tag.slice(0, 120))}`);
-    if (/=\s*["'`]?\s*javascript:[^"'>]*alert/i.test(tag)) problems.push(`javascript: URL in ${JSON.stringify(tag.slice(0, 120))}`);
+  for (const t of tags(markup)) {
+    for (const a of t.attrs) {
+      if (a.name.startsWith('on') && /alert/i.test(a.value)) problems.push(`live event handler <${t.name} ${a.name}="${a.value.slice(0, 60)}">`);
+      if (URL_ATTRS.has(a.name) && /^\s*javascript:/i.test(a.value.replace(/&#0*9;|&Tab;|[\t\n\r]/gi, ''))) problems.push(`javascript: URL <${t.name} ${a.name}="${a.value.slice(0, 60)}">`);
+    }
   }
   if (baseline !== undefined) {
     const a = markupShape(baseline);

@@ -693,3 +693,12 @@ describe('encodeProfile / decodeProfile', () => {
     });
   });
 });
+
+describe('interest clicks', () => {
+  it("a track('interest', { category }) adds interest without counting a product view", () => {
+    const t = Date.UTC(2026, 0, 10);
+    const { profile } = applyEvents(emptyProfile('click'), [{ id: 'c1', seq: 1, ts: t, type: 'track', name: 'interest', props: { category: 'bags' } }], { now: t });
+    expect(profile.interests.bags?.score).toBe(1);
+    expect(profile.totals.productViews ?? 0).toBe(0);
+  });
+});

@@ -91,6 +91,7 @@ type Mutation =
   | { kind: 'swap'; mask: number; withVip2: boolean }
   | { kind: 'payloadByte'; at: number; value: number }
   | { kind: 'randomSig'; sig: number[] }
+  | { kind: 'sigTail'; bits: number }
   | { kind: 'forged'; purchases: number; key: string }
   | { kind: 'otherToken'; which: number };
 
@@ -107,6 +108,7 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('swap' as const), mask: fc.integer({ min: 1, max: 14 }), withVip2: fc.boolean() }),
   fc.record({ kind: fc.constant('payloadByte' as const), at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }),
   fc.record({ kind: fc.constant('randomSig' as const), sig: fc.array(fc.integer({ min: 0, max: 63 }), { minLength: 43, maxLength: 43 }) }),
+  fc.record({ kind: fc.constant('sigTail' as const), bits: fc.integer({ min: 1, max: 3 }) }),
   fc.record({ kind: fc.constant('forged' as const), purchases: fc.integer({ min: 3, max: 500 }), key: fc.string({ minLength: 1, maxLength: 40 }) }),
   fc.record({ kind: fc.constant('otherToken' as const), which: fc.integer({ min: 0, max: 3 }) }),
 );
@@ -173,6 +175,11 @@ async function mutate(m: Mutation): Promise<string> {
     }
     case 'randomSig':
       return `${payload}.${iat36}.${kid}.${m.sig.map((i) => B64[i]).join('')}`;
+    case 'sigTail': {
+      // The last of 43 characters carries 2 bits the 32-byte signature does not use: a non-canonical spelling.
+      const last = B64.indexOf(sig[sig.length - 1]!);
+      return `${payload}.${iat36}.${kid}.${sig.slice(0, -1)}${B64[last ^ m.bits]}`;
+    }
     case 'forged': {
       // A richer profile than the real one, signed with a guessed key under the real key id.
       const p = emptyProfile('forged');
@@ -224,7 +231,7 @@ describe('the profile cookie under forgery (in-process)', () => {
       }),
       { numRuns: 1_000 },
     );
-    expect(seen.size).toBe(13); // every kind of mutation was exercised
+    expect(seen.size).toBe(14); // every kind of mutation was exercised
   }, PROPERTY_TIMEOUT);
 });
 
@@ -276,6 +283,12 @@ describe('the profile cookie under forgery (through the Worker)', () => {
     expect(await segmentsFor(`tailor_p=forged.0.x.y; ${asCookie(fx.vip)}`)).not.toContain('value-high');
     // Quoted and percent-encoded spellings of the genuine value are the same cookie.
     expect(await segmentsFor(`tailor_p="${fx.vip}"`)).toContain('value-high');
+  });
+
+  it('an expired VIP cookie stays expired whatever clock the request claims', async () => {
+    const expired = await sign(fx.vipPayload, KEYS, fx.now - COOKIE_MAX_AGE_S * 1000 - 86_400_000);
+    const res = await SELF.fetch(`${BASE}/__tailor/segments`, { headers: { cookie: asCookie(expired), 'user-agent': BROWSER_UA, 'x-tailor-now': String(fx.now - 30 * 86_400_000), date: 'Thu, 01 Jan 2025 00:00:00 GMT' } });
+    expect(((await res.json()) as { segments: string[] }).segments).not.toContain('value-high');
   });
 
   it('huge and odd Cookie headers never cause a 5xx', async () => {
