@@ -16,7 +16,8 @@ export type PlaceholderValues = Record<string, string | null | undefined>;
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };
 
 export function escapeHtml(value: unknown): string {
-  return String(value ?? '').replace(/[&<>"'`]/g, (ch) => ESCAPES[ch]!);
+  // toWellFormed: a lone surrogate (e.g. in a cf value or a config name) would make HTMLRewriter refuse the whole insert.
+  return String(value ?? '').toWellFormed().replace(/[&<>"'`]/g, (ch) => ESCAPES[ch]!);
 }
 
 /**

@@ -32,8 +32,9 @@ export const XSS_PAYLOADS: readonly XssPayload[] = [
   { name: 'backtick attribute break', payload: '`><img src=x onerror=alert(1)>', forbidden: ['`><img', '<img src=x onerror'] },
   { name: 'event handler in attribute', payload: '" onmouseover="alert(1)', forbidden: ['" onmouseover="alert'] },
   { name: 'unquoted-attribute breaker', payload: 'x onfocus=alert(1) autofocus', forbidden: [] },
-  { name: 'javascript: URL', payload: 'javascript:alert(1)', forbidden: ['="javascript:', "='javascript:", '=javascript:'] },
-  { name: 'javascript: URL, mixed case and tab', payload: 'JaVaScRiPt:\talert(1)//', forbidden: ['="javascript:', "='javascript:"] },
+  // Harmless as text or in a title; injectionProblems flags it where a URL attribute starts with it.
+  { name: 'javascript: URL', payload: 'javascript:alert(1)', forbidden: [] },
+  { name: 'javascript: URL, mixed case and tab', payload: 'JaVaScRiPt:\talert(1)//', forbidden: [] },
   { name: 'close title then script', payload: '</title><script>alert(1)</script>', forbidden: ['</title><script', '<script>alert(1)'] },
   { name: 'close script', payload: '</script><script>alert(1)</script>', forbidden: ['</script><script>alert(1)'] },
   { name: 'close textarea', payload: '</textarea><img src=x onerror=alert(1)>', forbidden: ['</textarea><img'] },
