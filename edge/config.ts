@@ -216,8 +216,17 @@ function crossCheck(config: TailorConfig): ConfigError[] {
       if (!firstIndex.has(o.segment)) errors.push({ path, message: `slot "${slot}" has an offer for unknown segment "${o.segment}"` });
       if (inSlot.has(o.segment)) errors.push({ path, message: `slot "${slot}" has more than one offer for segment "${o.segment}"` });
       inSlot.add(o.segment);
+      const unsafe = unsafePlaceholder(o.html);
+      if (unsafe) errors.push({ path: formatPath(['slots', slot, i, 'html']), message: `slot "${slot}" offer for "${o.segment}": ${unsafe}` });
     });
   }
+
+  config.experiments.forEach((exp, i) =>
+    exp.variants.forEach((v, j) => {
+      const unsafe = unsafePlaceholder(v.html);
+      if (unsafe) errors.push({ path: `experiments[${i}].variants[${j}].html`, message: `experiment "${exp.id}" variant "${v.id}": ${unsafe}` });
+    }),
+  );
 
   // Experiments.
   const experimentIds = new Set<string>();
@@ -309,4 +318,14 @@ function deepFreeze<T>(value: T): T {
     for (const v of Object.values(value)) deepFreeze(v);
   }
   return value;
+}
+
+/**
+ * Placeholders carry visitor-controlled text. Escaping makes them safe in text
+ * and in quoted attributes; at the start of a URL attribute a value such as
+ * `javascript:…` would still run, so offers may not put one there.
+ */
+export function unsafePlaceholder(html: string): string | null {
+  const m = /\b(href|src|action|formaction|srcset|xlink:href|poster|data)\s*=\s*["']?\s*\{\{/i.exec(html);
+  return m ? `a placeholder may not start the ${m[1]!.toLowerCase()} attribute (a visitor could make it a javascript: URL); put a fixed URL first, e.g. href="/search?q={{interest}}"` : null;
 }

@@ -61,7 +61,7 @@ export function trendPair(profile: Profile, counter: Counter, window: number, no
 
 /** Interest score decayed to `now`: score · 2^(−Δt / halfLife). */
 export function interestScore(profile: Profile, category: string, now: number, halfLifeDays = DEFAULT_HALF_LIFE_DAYS): number {
-  const entry = profile.interests[category];
+  const entry = Object.hasOwn(profile.interests, category) ? profile.interests[category] : undefined;
   if (!entry) return 0;
   const age = Math.max(0, now - entry.t) / DAY_MS;
   return entry.score * Math.pow(2, -age / halfLifeDays);

@@ -215,7 +215,8 @@ function addSource(f: Fold, source: string | null): void {
   const name = cleanName(source);
   if (!name) return;
   const s = f.p.sources;
-  const n = satAdd(s[name], 1);
+  // Own properties only: a source named `constructor` must not read Object.prototype.
+  const n = satAdd(Object.hasOwn(s, name) ? s[name] : undefined, 1);
   delete s[name]; // re-insert last: key order records recency, the tie-breaker when pruning
   s[name] = n;
 }
@@ -227,7 +228,7 @@ function addInterest(f: Fold, raw: unknown, weight: number, ts: number): void {
 
 /** Decays the category's score to the later of the two times, then adds the weight. */
 function addCategory(f: Fold, cat: string, weight: number, ts: number): void {
-  const e = f.p.interests[cat];
+  const e = Object.hasOwn(f.p.interests, cat) ? f.p.interests[cat] : undefined;
   if (!e) {
     f.p.interests[cat] = { score: round2(Math.min(MAX_SCORE, weight)), t: ts };
   } else if (ts >= e.t) {

@@ -28,7 +28,8 @@ export function fillPlaceholders(html: string, values: PlaceholderValues): strin
   if (!html.includes('{{')) return html;
   return html.replace(/\{\{\s*([a-z_]+)\s*(?:\|([^}]*))?\}\}/gi, (_m, name: string, fallback?: string) => {
     const v = values[name.toLowerCase()];
-    return escapeHtml(v === null || v === undefined || v === '' ? (fallback ?? '').trim() : v);
+    // Whitespace and `=` are encoded too, so even an unquoted attribute cannot gain a new attribute.
+    return escapeHtml(v === null || v === undefined || v === '' ? (fallback ?? '').trim() : v).replace(/[\s=]/g, (ch) => `&#${ch.charCodeAt(0)};`);
   });
 }
 

@@ -4,11 +4,24 @@
  * Only what reports need is kept: a random visitor id, the page path without its
  * query string, the medium, purchase value.
  */
+import { murmur3 } from './experiments.ts';
 import type { TailorEvent } from './schema.ts';
 
 export const reportingHealth = { failures: 0, lastError: '' };
 
 export const dayKey = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+
+/**
+ * Segment membership is reported once per visitor per day and segment set, not
+ * on every page view: the visitor carries a marker of the last report in a
+ * cookie, so a returning visitor's page views cost no D1 write at all. A forged
+ * marker can only skip or repeat that visitor's own (idempotent) membership rows.
+ */
+export const REPORT_COOKIE = 'tailor_r';
+
+export function membershipMarker(now: number, visitor: string, segments: readonly string[]): string {
+  return `${dayKey(now).replace(/-/g, '')}.${murmur3(`${visitor}|${segments.join(',')}`).toString(36)}`;
+}
 
 /** D1 allows 100 bound parameters per statement. */
 function chunkedInsert(db: D1Database, sqlHead: string, cols: number, rows: unknown[][]): D1PreparedStatement[] {

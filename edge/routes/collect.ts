@@ -19,6 +19,7 @@ import type { Profile } from '../types.ts';
 import { profileCookie, readProfile } from '../visitor.ts';
 import { activePreview } from './preview.ts';
 import { sessionDeltas } from './session-deltas.ts';
+import { membershipToReport } from '../report-marker.ts';
 
 export type ParsedBatch =
   | { ok: true; events: TailorEvent[]; rejected: { index: number; error: string }[] }
@@ -80,12 +81,14 @@ export async function collectRoute(c: Context<AppEnv>): Promise<Response> {
   if (consent === 'granted') {
     const cookie = await profileCookie(c, result.profile);
     if (cookie) c.header('set-cookie', cookie, { append: true });
+    const membership = membershipToReport(c, now, profile.id, result.segments);
+    if (membership.setCookie) c.header('set-cookie', membership.setCookie, { append: true });
     c.executionCtx.waitUntil(
       writeReport(c.env.DB, {
         visitor: profile.id,
         now,
         events: parsed.events,
-        segments: result.segments,
+        segments: membership.segments,
         sessions: sessionDeltas(before, profile),
         medium: profile.session?.medium ?? null,
         // The SDK renders newly assigned variants from this reply.

@@ -17,6 +17,7 @@ import { CONSENT_COOKIE, randomId, requestContext, resolveConsent } from '../req
 import type { Profile } from '../types.ts';
 import { clearProfileCookie, profileCookie, readProfile } from '../visitor.ts';
 import { sessionDeltas } from './session-deltas.ts';
+import { membershipToReport } from '../report-marker.ts';
 
 /** A page request a preview link turned into "as these segments / variants" (see preview.ts). */
 export interface PagePreview {
@@ -89,6 +90,8 @@ export async function pageRoute(c: Context<AppEnv>, preview?: PagePreview): Prom
 
   const cookie = await profileCookie(c, result.profile);
   if (cookie) res.headers.append('set-cookie', cookie);
+  const membership = membershipToReport(c, now, folded.id, result.segments);
+  if (membership.setCookie) res.headers.append('set-cookie', membership.setCookie);
   // Exposure = the variant was really rendered into a slot of this page; the
   // exposures table's key (experiment, visitor) keeps it once per visitor.
   const exposures: { experiment: string; variant: string }[] = [];
@@ -98,7 +101,7 @@ export async function pageRoute(c: Context<AppEnv>, preview?: PagePreview): Prom
   const ended = Promise.race([done, new Promise<void>((r) => setTimeout(r, 10_000))]);
   waitUntil(
     ended.then(() =>
-      writeReport(c.env.DB, { visitor: folded.id, now, segments: result.segments, sessions: sessionDeltas(before, folded), exposures }),
+      writeReport(c.env.DB, { visitor: folded.id, now, segments: membership.segments, sessions: sessionDeltas(before, folded), exposures }),
     ),
   );
   return personalise(res, result.slots, annotations, {

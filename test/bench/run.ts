@@ -8,10 +8,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { benchEdge } from './edge.bench.ts';
+import { benchSdkInit } from './sdk.bench.ts';
+import { ROOT, startWorker } from '../support/worker-server.ts';
 import { benchProfile } from './profile.bench.ts';
 import { benchSegments } from './segments.bench.ts';
 import { passes, renderTable, type BenchRow } from './table.ts';
-import { ROOT } from '../support/worker-server.ts';
 
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
@@ -56,6 +57,15 @@ console.error('bench: engine (segments, profile)…');
 rows.push(...((await benchSegments()) as EngineRow[]).map(fromEngine));
 rows.push(...((await benchProfile()) as EngineRow[]).map(fromEngine));
 rows.push(await workerBundleRow());
+{
+  console.error('bench: SDK init in Chromium…');
+  const w = await startWorker();
+  try {
+    rows.splice(3, 0, ...(await benchSdkInit(w)));
+  } finally {
+    await w.stop();
+  }
+}
 if (!args.has('--no-edge')) {
   console.error('bench: edge under load (autocannon against wrangler dev)…');
   rows.push(...(await benchEdge(quick ? { seconds: 3, loadSeconds: 5, loadConnections: 100 } : { seconds: 8, loadSeconds: 20, loadConnections: 100 })));

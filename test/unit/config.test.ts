@@ -184,3 +184,17 @@ describe('loadConfig and defaultConfig', () => {
     expect(formatPath([])).toBe('');
   });
 });
+
+describe('offer HTML safety', () => {
+  it('refuses a placeholder at the start of a URL attribute, naming the offer', async () => {
+    const { parseConfig, defaultConfig } = await import('../../edge/config.ts');
+    const config = structuredClone(defaultConfig()) as ReturnType<typeof defaultConfig>;
+    const slot = Object.keys(config.slots)[0]!;
+    config.slots[slot]![0]!.html = '<a href="{{utm_campaign}}">go</a>';
+    const r = parseConfig(config);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors.map((e) => e.message).join('\n')).toMatch(/may not start the href attribute/);
+    config.slots[slot]![0]!.html = '<a href="/search?q={{interest}}">go</a>';
+    expect(parseConfig(config).ok).toBe(true);
+  });
+});

@@ -32,7 +32,13 @@ describe('slot rendering', () => {
     const html = fillPlaceholders('<a title="{{utm_campaign}}">{{utm_campaign}}</a>', { utm_campaign: evil });
     expect(html).not.toContain('<script>');
     expect(html).not.toContain('"><');
-    expect(html).toBe(`<a title="${escapeHtml(evil)}">${escapeHtml(evil)}</a>`);
+    const safe = escapeHtml(evil).replace(/[\s=]/g, (ch) => `&#${ch.charCodeAt(0)};`);
+    expect(html).toBe(`<a title="${safe}">${safe}</a>`);
+  });
+
+  it('encodes whitespace and = so an unquoted attribute cannot gain a new attribute', () => {
+    const html = fillPlaceholders('<a title={{source}}>x</a>', { source: 'x onmouseover=alert(1)' });
+    expect(html).toBe('<a title=x&#32;onmouseover&#61;alert(1)>x</a>');
   });
 
   it('lets an experiment variant override the segment offer for its slot', () => {

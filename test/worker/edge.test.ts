@@ -256,3 +256,20 @@ describe('geography from request.cf', () => {
     expect(((await spoofed.json()) as { segments: string[] }).segments).not.toContain('geo-dach');
   });
 });
+
+describe('reporting cost', () => {
+  it("reports a returning visitor's segment membership once a day, not on every page view", async () => {
+    const jar = new Jar();
+    await visit('/', { jar });
+    await new Promise((r) => setTimeout(r, 150));
+    const visitorRows = async () => (await e.DB.prepare('SELECT COUNT(*) AS n FROM segment_members').first<{ n: number }>())!.n;
+    const before = await visitorRows();
+    // The same visitor with the same segments on the same day: no new rows, a stable marker.
+    const marker = jar.cookies.get('tailor_r');
+    expect(marker).toMatch(/^\d{8}\.[0-9a-z]+$/);
+    for (let i = 0; i < 3; i++) await (await visit('/shoes/', { jar })).text();
+    await new Promise((r) => setTimeout(r, 150));
+    expect(await visitorRows()).toBe(before);
+    expect(jar.cookies.get('tailor_r')).toBe(marker);
+  });
+});

@@ -30,7 +30,8 @@ const config = defaultConfig();
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
 /** A profile built the way the Worker builds one: events folded with applyEvents. */
-function profileFrom(events: Omit<TailorEvent, 'id' | 'seq' | 'ts'>[], now: number): Profile {
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+function profileFrom(events: DistributiveOmit<TailorEvent, 'id' | 'seq' | 'ts'>[], now: number): Profile {
   const full = events.map((e, i) => ({ ...e, id: `v${i}`, seq: i + 1, ts: now - (events.length - i) * 60_000 }) as TailorEvent);
   return applyEvents(emptyProfile(), full, { host: 'localhost', now }).profile;
 }
