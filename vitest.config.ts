@@ -23,6 +23,16 @@ export default defineConfig(async () => ({
         test: { name: 'worker', include: ['test/worker/**/*.test.ts'], setupFiles: ['test/worker/apply-migrations.ts'] },
       },
       {
+        // Bench only (npm run bench): Worker CPU per page inside workerd.
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: './wrangler.toml' },
+            miniflare: { compatibilityFlags: ['nodejs_compat'], bindings: { TAILOR_SECRET: TEST_SECRET, TAILOR_ADMIN_TOKEN: TEST_ADMIN_TOKEN } },
+          }),
+        ],
+        test: { name: 'worker-bench', include: ['test/bench/**/*.workerbench.ts'] },
+      },
+      {
         // Real Chromium against `wrangler dev` (the Worker as `npm start` runs it).
         test: {
           name: 'browser',

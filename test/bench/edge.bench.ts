@@ -10,20 +10,9 @@ import autocannon from 'autocannon';
 import { createServer, type Server } from 'node:http';
 import { startWorker, type WorkerServer } from '../support/worker-server.ts';
 import type { BenchRow } from './table.ts';
+import { largePage } from './large-page.ts';
 
 const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Safari/537.36';
-
-export function largePage(): string {
-  const slot = (name: string) => `<section data-tailor-slot="${name}" class="slot"><h2>Default ${name}</h2><p>Our best gear for every trail.</p></section>`;
-  const filler: string[] = [];
-  let i = 0;
-  while (filler.join('').length < 100_000) {
-    filler.push(`<article class="product"><h3>Product ${i}</h3><p>${'Lightweight, durable and ready for the trail. '.repeat(4)}</p><a href="/products/p${i}.html">View</a></article>\n`);
-    i++;
-    if (i % 40 === 0) filler.push(slot(['hero', 'banner', 'recommendation', 'footer-offer', 'sidebar'][(i / 40) % 5]!));
-  }
-  return `<!doctype html><html><head><meta charset="utf-8"><title>Bench</title></head><body>${slot('hero')}${slot('banner')}${filler.join('')}${slot('recommendation')}</body></html>`;
-}
 
 export async function startOrigin(): Promise<{ url: string; hits: () => number; close: () => Promise<void> }> {
   const page = largePage();

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { benchEdge } from './edge.bench.ts';
 import { benchSdkInit } from './sdk.bench.ts';
+import { benchWorkerCpu } from './worker-cpu.bench.ts';
 import { ROOT, startWorker } from '../support/worker-server.ts';
 import { benchProfile } from './profile.bench.ts';
 import { benchSegments } from './segments.bench.ts';
@@ -66,6 +67,8 @@ rows.push(await workerBundleRow());
     await w.stop();
   }
 }
+console.error('bench: Worker CPU inside workerd…');
+rows.push(...benchWorkerCpu());
 if (!args.has('--no-edge')) {
   console.error('bench: edge under load (autocannon against wrangler dev)…');
   rows.push(...(await benchEdge(quick ? { seconds: 3, loadSeconds: 5, loadConnections: 100 } : { seconds: 8, loadSeconds: 20, loadConnections: 100 })));

@@ -1,0 +1,47 @@
+/**
+ * Worker CPU per personalised page, measured inside workerd (vitest project
+ * `worker-bench`, run by `npm run bench`, not by `npm test`): the real app
+ * serves a 100 KB page with five slots from an in-memory origin in batches of
+ * 25; with no network I/O in the loop, the wall time per request is the
+ * Worker's CPU for it (workerd's clock advances locally). Personalisation on
+ * vs off in the same run. Prints one JSON line the bench runner parses.
+ */
+import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
+import { it } from 'vitest';
+import { app } from '../../edge/app.ts';
+import { largePage } from './large-page.ts';
+
+const PAGE = largePage();
+const assets = { fetch: async () => new Response(PAGE, { headers: { 'content-type': 'text/html; charset=utf-8' } }) } as unknown as Fetcher;
+const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Safari/537.36';
+const URL_ = 'http://shop.test/?utm_source=newsletter&utm_medium=email';
+
+async function run(mode: 'on' | 'off', n: number): Promise<number[]> {
+  // No DB binding: reporting writes are I/O, not Worker CPU, and are measured in the load runs.
+  const appEnv = { ...env, DB: undefined, ASSETS: assets, TAILOR_PERSONALISATION: mode === 'off' ? 'off' : '' };
+  const ctx = createExecutionContext();
+  const first = await app.fetch(new Request(URL_, { headers: { 'user-agent': UA, accept: 'text/html' } }), appEnv, ctx);
+  await first.text();
+  const cookie = first.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  // workerd's timers are coarse (1 ms), so time batches of 25 and report the per-request mean of each.
+  const samples: number[] = [];
+  for (let b = 0; b < n / 25; b++) {
+    const t0 = performance.now();
+    for (let i = 0; i < 25; i++) {
+      const res = await app.fetch(new Request(URL_, { headers: { 'user-agent': UA, accept: 'text/html', cookie } }), appEnv, ctx);
+      const body = await res.text();
+      if (body.length < 98_000) throw new Error('short body');
+    }
+    samples.push((performance.now() - t0) / 25);
+  }
+  await waitOnExecutionContext(ctx);
+  return samples;
+}
+
+it('measures Worker CPU per page', async () => {
+  await run('on', 100);
+  await run('off', 100);
+  const on = await run('on', 1000);
+  const off = await run('off', 1000);
+  console.log(`WORKER_CPU_JSON ${JSON.stringify({ on, off })}`);
+}, 120_000);
