@@ -14,6 +14,8 @@ export interface Env {
   TAILOR_ADMIN_TOKEN?: string;
   /** Proxy this origin instead of serving demo-site/ from ASSETS. */
   ORIGIN_URL?: string;
+  /** How long to wait for ORIGIN_URL before answering 504 (default 20000). */
+  ORIGIN_TIMEOUT_MS?: string;
   /** Kill switch: `off` serves the site untouched (no cookie, no rewrite). Also used by the bench as the baseline. */
   TAILOR_PERSONALISATION?: string;
   /** Tests only: honour `x-tailor-now` / `x-tailor-cf` request headers (see clock.ts). */

@@ -44,6 +44,7 @@ export async function pageRoute(c: Context<AppEnv>, preview?: PagePreview): Prom
     forPersonalisation: personalisable,
     waitUntil,
       cache: c.env.ORIGIN_URL ? (globalThis as unknown as { caches?: { default: Cache } }).caches?.default : undefined,
+      timeoutMs: Number(c.env.ORIGIN_TIMEOUT_MS) || undefined,
     });
   } catch (error) {
     // The origin is down or too slow: say so plainly, as a proxy would; never a Tailor crash.

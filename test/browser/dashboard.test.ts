@@ -8,7 +8,9 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, launchBrowser } from '../support/browser.ts';
+import { hasChromium, launchBrowser, visitorUserAgent } from '../support/browser.ts';
+import { signPreview } from '../../edge/preview.ts';
+import { TEST_SECRET } from '../support/constants.ts';
 import { ROOT, startWorker, TEST_ADMIN_TOKEN, type WorkerServer } from '../support/worker-server.ts';
 // @ts-expect-error: a plain .mjs helper without types
 import { withSampleExperiment } from '../../scripts/seed/sample-experiment.mjs';
@@ -98,6 +100,25 @@ describe.runIf(run)('dashboard in Chromium', () => {
     await page.click('#preview-create');
     const url = await page.locator('#preview-url').inputValue();
     expect(url).toMatch(/\/__tailor\/preview\?t=/);
+
+    // A marketer opens it: the page renders as the chosen segment, with the toolbar.
+    const marketer = await browser.newContext({ userAgent: visitorUserAgent(browser) });
+    const view = await marketer.newPage();
+    await view.goto(url);
+    expect(new URL(view.url()).pathname).toBe('/shoes/');
+    await expect.poll(() => view.locator('[data-tailor-slot="banner"]').getAttribute('data-tailor-segment')).toBe('social-users');
+    await expect.poll(() => view.locator('#tailor-preview').isVisible()).toBe(true);
+    expect(await view.locator('#tailor-preview').innerText()).toContain('Social');
+    // Exit leaves preview: the same browser sees the page as itself again.
+    await view.click('#tailor-preview a[href="/__tailor/preview/exit"]');
+    await expect.poll(() => view.locator('#tailor-preview').count()).toBe(0);
+
+    // An expired link is refused with a readable page.
+    const expired = await signPreview({ path: '/', segments: ['social-users'], variants: {}, expires: Date.now() - 60_000 }, { current: TEST_SECRET });
+    const res = await view.goto(`${server.url}/__tailor/preview?t=${encodeURIComponent(expired)}`);
+    expect(res?.status()).toBe(403);
+    expect(await view.locator('h1').innerText()).toMatch(/expired or is not valid/);
+    await marketer.close();
   });
 
   it('refuses an invalid config and shows the problem next to its line; the live config is unchanged', async () => {
