@@ -11,9 +11,11 @@ export function benchWorkerCpu(): BenchRow[] {
   const out = execFileSync(join(ROOT, 'node_modules/.bin/vitest'), ['run', '--project', 'worker-bench'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const line = out.split('\n').find((l) => l.includes('WORKER_CPU_JSON'));
   if (!line) throw new Error(`worker-bench printed no result:\n${out.slice(-2000)}`);
-  const { on, off } = JSON.parse(line.slice(line.indexOf('WORKER_CPU_JSON') + 16)) as { on: number[]; off: number[] };
+  const { on, off, collect, trivial } = JSON.parse(line.slice(line.indexOf('WORKER_CPU_JSON') + 16)) as Record<'on' | 'off' | 'collect' | 'trivial', number[]>;
   return [
     { name: 'edge: Worker CPU, 100 KB page, 5 slots, personalised', value: median(on), p99: p99(on), unit: 'ms', budget: 1.5, note: `inside workerd; 1,000 requests, returning visitor, mean per batch of 25` },
     { name: 'edge: Worker CPU, same page, personalisation off', value: median(off), p99: p99(off), unit: 'ms', budget: null },
+    { name: 'edge: Worker CPU, collect (2 events, returning visitor)', value: median(collect), p99: p99(collect), unit: 'ms', budget: null, note: 'without the D1 write, which is I/O' },
+    { name: 'edge: Worker CPU, trivial JSON route', value: median(trivial), p99: p99(trivial), unit: 'ms', budget: null },
   ];
 }

@@ -38,10 +38,46 @@ async function run(mode: 'on' | 'off', n: number): Promise<number[]> {
   return samples;
 }
 
+/** Worker CPU per collect request (two events, returning visitor), and per trivial JSON route, the same way. */
+async function runCollect(n: number): Promise<{ collect: number[]; trivial: number[] }> {
+  const appEnv = { ...env, DB: undefined, ASSETS: assets };
+  const ctx = createExecutionContext();
+  const first = await app.fetch(new Request(URL_, { headers: { 'user-agent': UA, accept: 'text/html' } }), appEnv, ctx);
+  await first.text();
+  const cookie = first.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const collect: number[] = [];
+  const trivial: number[] = [];
+  let seq = 1;
+  for (let b = 0; b < n / 25; b++) {
+    let t0 = performance.now();
+    for (let i = 0; i < 25; i++) {
+      const ts = Date.now();
+      const body = JSON.stringify({
+        v: 1,
+        events: [
+          { id: `c${seq}`, seq: seq++, ts, type: 'page', url: 'http://shop.test/shoes/', interests: ['shoes'] },
+          { id: `c${seq}`, seq: seq++, ts, type: 'track', name: 'add_to_cart', props: { value: 120, category: 'shoes' } },
+        ],
+      });
+      const res = await app.fetch(new Request('http://shop.test/__tailor/collect', { method: 'POST', headers: { 'user-agent': UA, 'content-type': 'application/json', cookie }, body }), appEnv, ctx);
+      if (res.status !== 200) throw new Error(`collect ${res.status}`);
+      await res.text();
+    }
+    collect.push((performance.now() - t0) / 25);
+    t0 = performance.now();
+    for (let i = 0; i < 25; i++) await (await app.fetch(new Request('http://shop.test/__tailor/health'), appEnv, ctx)).text();
+    trivial.push((performance.now() - t0) / 25);
+  }
+  await waitOnExecutionContext(ctx);
+  return { collect, trivial };
+}
+
 it('measures Worker CPU per page', async () => {
   await run('on', 100);
   await run('off', 100);
   const on = await run('on', 1000);
   const off = await run('off', 1000);
-  console.log(`WORKER_CPU_JSON ${JSON.stringify({ on, off })}`);
+  await runCollect(100);
+  const { collect, trivial } = await runCollect(1000);
+  console.log(`WORKER_CPU_JSON ${JSON.stringify({ on, off, collect, trivial })}`);
 }, 120_000);
