@@ -26,6 +26,7 @@ import { LIMITS } from './schema.ts';
 import { emptyProfile } from './profile.ts';
 import { evaluateVisitor } from './evaluate.ts';
 import { clearProfileCookie, readProfile } from './visitor.ts';
+import { clearMarkerCookie } from './report-marker.ts';
 
 export const app = new Hono<AppEnv>();
 
@@ -94,7 +95,10 @@ app.post('/__tailor/consent', bodyLimit({ maxSize: 1024, onError: (c) => jsonErr
   if (state !== 'granted' && state !== 'revoked') return jsonError(c, 400, 'invalid_state', 'state must be "granted" or "revoked"');
   const secure = new URL(c.req.url).protocol === 'https:';
   c.header('set-cookie', serialize(CONSENT_COOKIE, state, { path: '/', sameSite: 'Lax', secure, maxAge: COOKIE_MAX_AGE_S }), { append: true });
-  if (state === 'revoked') c.header('set-cookie', clearProfileCookie(c), { append: true });
+  if (state === 'revoked') {
+    c.header('set-cookie', clearProfileCookie(c), { append: true });
+    c.header('set-cookie', clearMarkerCookie(c), { append: true });
+  }
   c.header('cache-control', 'no-store');
   return c.json({ consent: state });
 });

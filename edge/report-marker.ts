@@ -13,3 +13,9 @@ export function membershipToReport(c: Context<AppEnv>, now: number, visitor: str
   const secure = new URL(c.req.url).protocol === 'https:';
   return { segments, setCookie: serialize(REPORT_COOKIE, marker, { path: '/', httpOnly: true, sameSite: 'Lax', secure, maxAge: COOKIE_MAX_AGE_S }) };
 }
+
+/** Revoking consent forgets the marker too: least data kept. */
+export function clearMarkerCookie(c: Context<AppEnv>): string {
+  const secure = new URL(c.req.url).protocol === 'https:';
+  return serialize(REPORT_COOKIE, '', { path: '/', httpOnly: true, sameSite: 'Lax', secure, maxAge: 0 });
+}

@@ -17,7 +17,7 @@ import { CONSENT_COOKIE, randomId, requestContext, resolveConsent } from '../req
 import type { Profile } from '../types.ts';
 import { clearProfileCookie, profileCookie, readProfile } from '../visitor.ts';
 import { sessionDeltas } from './session-deltas.ts';
-import { membershipToReport } from '../report-marker.ts';
+import { clearMarkerCookie, membershipToReport } from '../report-marker.ts';
 
 /** A page request a preview link turned into "as these segments / variants" (see preview.ts). */
 export interface PagePreview {
@@ -67,6 +67,7 @@ export async function pageRoute(c: Context<AppEnv>, preview?: PagePreview): Prom
 
   if (consent === 'revoked') {
     res.headers.append('set-cookie', clearProfileCookie(c));
+    res.headers.append('set-cookie', clearMarkerCookie(c));
     return personalise(res, {}, { pvid: null, consent });
   }
 

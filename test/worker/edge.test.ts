@@ -186,6 +186,7 @@ describe('bots and consent', () => {
     const revoke = await SELF.fetch('http://localhost/__tailor/consent', { method: 'POST', headers: { 'content-type': 'application/json', cookie: jar.header() }, body: '{"state":"revoked"}' });
     jar.take(revoke);
     expect(jar.cookies.has('tailor_p')).toBe(false);
+    expect(jar.cookies.has('tailor_r')).toBe(false);
     const after = await visit('/', { jar, headers: { referer: 'https://t.co/x' } });
     expect(Object.keys(filledSlots(await after.text()))).toEqual([]);
     expect((await collect([trackEvent('x')], { jar })).status).toBe(403);
