@@ -2,31 +2,22 @@
  * The Tailor Worker: a Hono app in front of the site. Everything Tailor serves
  * lives under /__tailor/; every other request is the site, personalised.
  */
-import { requestCf, visitorNow } from './clock.ts';
 import { Hono } from 'hono';
-import { HTTPException } from 'hono/http-exception';
 import { bodyLimit } from 'hono/body-limit';
-import { getCookie } from 'hono/cookie';
 import { cors } from 'hono/cors';
-import { serialize } from 'hono/utils/cookie';
+import { HTTPException } from 'hono/http-exception';
 import { getConfig } from './config-store.ts';
-import { COOKIE_MAX_AGE_S } from './cookie.ts';
 import type { AppEnv } from './env.ts';
 import { jsonError } from './errors.ts';
-import { explainSegments } from './segments.ts';
 import { SDK_ETAG, SDK_JS } from './generated/sdk-bundle.ts';
-import { CONSENT_COOKIE, requestContext, resolveConsent } from './request-context.ts';
-import { adminApi } from './routes/admin.ts';
-import { dashboard } from './routes/dashboard.ts';
-import { collectRoute } from './routes/collect.ts';
-import { pageRoute } from './routes/page.ts';
 import { fetchOrigin } from './origin.ts';
+import { adminApi } from './routes/admin.ts';
+import { collectRoute } from './routes/collect.ts';
+import { dashboard } from './routes/dashboard.ts';
+import { pageRoute } from './routes/page.ts';
 import { activePreview, previewRoutes } from './routes/preview.ts';
+import { consentRoute, segmentsRoute } from './routes/visitor-api.ts';
 import { LIMITS } from './schema.ts';
-import { emptyProfile } from './profile.ts';
-import { evaluateVisitor } from './evaluate.ts';
-import { clearProfileCookie, readProfile } from './visitor.ts';
-import { clearMarkerCookie } from './report-marker.ts';
 
 export const app = new Hono<AppEnv>();
 
@@ -69,39 +60,8 @@ app.post(
 );
 app.all('/__tailor/collect', (c) => jsonError(c, 405, 'method_not_allowed', 'POST a batch to /__tailor/collect'));
 
-app.get('/__tailor/segments', async (c) => {
-  const config = c.get('config');
-  const consent = resolveConsent(getCookie(c, CONSENT_COOKIE), c.req.header('sec-gpc') === '1', config.settings);
-  const profile = (consent === 'granted' ? await readProfile(c) : null) ?? emptyProfile();
-  const now = visitorNow(c);
-  let path: string | undefined;
-  try {
-    path = new URL(c.req.header('referer') ?? '').pathname;
-  } catch {}
-  const context = requestContext(profile, requestCf(c), c.req.raw.headers, path ?? '/');
-  const { segments, experiments } = evaluateVisitor(profile, config, now, context);
-  const explanations = explainSegments(profile, config, now, context);
-  c.header('cache-control', 'private, no-store');
-  return c.json({ segments, experiments, consent, explanations });
-});
-
-app.post('/__tailor/consent', bodyLimit({ maxSize: 1024, onError: (c) => jsonError(c, 413, 'payload_too_large', 'too large') }), async (c) => {
-  let state: unknown;
-  try {
-    state = ((await c.req.json()) as { state?: unknown }).state;
-  } catch {
-    return jsonError(c, 400, 'invalid_json', 'send { "state": "granted" | "revoked" }');
-  }
-  if (state !== 'granted' && state !== 'revoked') return jsonError(c, 400, 'invalid_state', 'state must be "granted" or "revoked"');
-  const secure = new URL(c.req.url).protocol === 'https:';
-  c.header('set-cookie', serialize(CONSENT_COOKIE, state, { path: '/', sameSite: 'Lax', secure, maxAge: COOKIE_MAX_AGE_S }), { append: true });
-  if (state === 'revoked') {
-    c.header('set-cookie', clearProfileCookie(c), { append: true });
-    c.header('set-cookie', clearMarkerCookie(c), { append: true });
-  }
-  c.header('cache-control', 'no-store');
-  return c.json({ consent: state });
-});
+app.get('/__tailor/segments', segmentsRoute);
+app.post('/__tailor/consent', bodyLimit({ maxSize: 1024, onError: (c) => jsonError(c, 413, 'payload_too_large', 'send { "state": "granted" | "revoked" }') }), consentRoute);
 
 app.route('/__tailor/preview', previewRoutes);
 app.route('/__tailor/api', adminApi);

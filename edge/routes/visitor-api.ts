@@ -1,0 +1,52 @@
+/**
+ * The visitor's own endpoints: GET /__tailor/segments (segments, experiments and
+ * an explanation of every segment, for the SDK and the "Why am I seeing this?"
+ * panel) and POST /__tailor/consent (the consent cookie; revoking forgets the profile).
+ */
+import type { Context } from 'hono';
+import { getCookie } from 'hono/cookie';
+import { serialize } from 'hono/utils/cookie';
+import { requestCf, visitorNow } from '../clock.ts';
+import { COOKIE_MAX_AGE_S } from '../cookie.ts';
+import type { AppEnv } from '../env.ts';
+import { jsonError } from '../errors.ts';
+import { evaluateVisitor } from '../evaluate.ts';
+import { emptyProfile } from '../profile.ts';
+import { clearMarkerCookie } from '../report-marker.ts';
+import { CONSENT_COOKIE, requestContext, resolveConsent } from '../request-context.ts';
+import { explainSegments } from '../segments.ts';
+import { clearProfileCookie, readProfile } from '../visitor.ts';
+
+export async function segmentsRoute(c: Context<AppEnv>): Promise<Response> {
+  const config = c.get('config');
+  const consent = resolveConsent(getCookie(c, CONSENT_COOKIE), c.req.header('sec-gpc') === '1', config.settings);
+  const profile = (consent === 'granted' ? await readProfile(c) : null) ?? emptyProfile();
+  const now = visitorNow(c);
+  let path: string | undefined;
+  try {
+    path = new URL(c.req.header('referer') ?? '').pathname;
+  } catch {}
+  const context = requestContext(profile, requestCf(c), c.req.raw.headers, path ?? '/');
+  const { segments, experiments } = evaluateVisitor(profile, config, now, context);
+  const explanations = explainSegments(profile, config, now, context);
+  c.header('cache-control', 'private, no-store');
+  return c.json({ segments, experiments, consent, explanations });
+}
+
+export async function consentRoute(c: Context<AppEnv>): Promise<Response> {
+  let state: unknown;
+  try {
+    state = ((await c.req.json()) as { state?: unknown }).state;
+  } catch {
+    return jsonError(c, 400, 'invalid_json', 'send { "state": "granted" | "revoked" }');
+  }
+  if (state !== 'granted' && state !== 'revoked') return jsonError(c, 400, 'invalid_state', 'state must be "granted" or "revoked"');
+  const secure = new URL(c.req.url).protocol === 'https:';
+  c.header('set-cookie', serialize(CONSENT_COOKIE, state, { path: '/', sameSite: 'Lax', secure, maxAge: COOKIE_MAX_AGE_S }), { append: true });
+  if (state === 'revoked') {
+    c.header('set-cookie', clearProfileCookie(c), { append: true });
+    c.header('set-cookie', clearMarkerCookie(c), { append: true });
+  }
+  c.header('cache-control', 'no-store');
+  return c.json({ consent: state });
+}
