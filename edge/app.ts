@@ -16,7 +16,7 @@ import { collectRoute } from './routes/collect.ts';
 import { dashboard } from './routes/dashboard.ts';
 import { pageRoute } from './routes/page.ts';
 import { activePreview, previewRoutes } from './routes/preview.ts';
-import { consentRoute, segmentsRoute } from './routes/visitor-api.ts';
+import { consentRoute, resetRoute, segmentsRoute } from './routes/visitor-api.ts';
 import { LIMITS } from './schema.ts';
 
 export const app = new Hono<AppEnv>();
@@ -52,6 +52,7 @@ const tailorCors = cors({
 app.use('/__tailor/collect', tailorCors);
 app.use('/__tailor/segments', tailorCors);
 app.use('/__tailor/consent', tailorCors);
+app.use('/__tailor/reset', tailorCors);
 
 app.post(
   '/__tailor/collect',
@@ -61,6 +62,7 @@ app.post(
 app.all('/__tailor/collect', (c) => jsonError(c, 405, 'method_not_allowed', 'POST a batch to /__tailor/collect'));
 
 app.get('/__tailor/segments', segmentsRoute);
+app.post('/__tailor/reset', resetRoute);
 app.post('/__tailor/consent', bodyLimit({ maxSize: 1024, onError: (c) => jsonError(c, 413, 'payload_too_large', 'send { "state": "granted" | "revoked" }') }), consentRoute);
 
 app.route('/__tailor/preview', previewRoutes);

@@ -190,6 +190,8 @@ const reset = () => {
 };
 
 export const tailor: TailorGlobal = {
+  // The profile cookie is HttpOnly: the edge forgets it.
+  reset: () => (req('reset', '{}').catch(noop), reset()),
   page,
   track,
   identify: (traits) => add({ type: 'identify', traits: scrub(traits) }),
@@ -215,7 +217,6 @@ export const tailor: TailorGlobal = {
     return () => void listeners.splice(listeners.indexOf(f) >>> 0, 1);
   },
   flush: () => ((waitUntil = 0), flushSoon()) as Promise<void>,
-  reset,
   push: (c) => (tailor as unknown as Record<string, (...a: unknown[]) => unknown>)[c[0]]?.(...c.slice(1)),
 };
 

@@ -79,7 +79,7 @@ export interface Tailor {
   on(event: 'segments', listener: SegmentsListener): () => void;
   /** Sends everything waiting in the outbox now (ignores any back-off). */
   flush(): Promise<void>;
-  /** Forgets this browser's unsent events and local state (e.g. on log-out). */
+  /** Forgets this browser's unsent events and local state, and asks the edge to forget its profile cookie (e.g. on log-out). */
   reset(): Promise<void>;
 }
 

@@ -1,7 +1,8 @@
 /**
  * The visitor's own endpoints: GET /__tailor/segments (segments, experiments and
  * an explanation of every segment, for the SDK and the "Why am I seeing this?"
- * panel) and POST /__tailor/consent (the consent cookie; revoking forgets the profile).
+ * panel) and POST /__tailor/consent (the consent cookie; revoking forgets the profile)
+ * and POST /__tailor/reset (forget the profile).
  */
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
@@ -49,4 +50,12 @@ export async function consentRoute(c: Context<AppEnv>): Promise<Response> {
   }
   c.header('cache-control', 'no-store');
   return c.json({ consent: state });
+}
+
+/** POST /__tailor/reset (the SDK's reset()): forget this browser's profile; consent is unchanged. */
+export function resetRoute(c: Context<AppEnv>): Response {
+  c.header('set-cookie', clearProfileCookie(c), { append: true });
+  c.header('set-cookie', clearMarkerCookie(c), { append: true });
+  c.header('cache-control', 'no-store');
+  return c.json({ reset: true });
 }

@@ -193,6 +193,23 @@ describe('bots and consent', () => {
   });
 });
 
+describe('reset', () => {
+  it('POST /__tailor/reset forgets the profile cookie (the SDK reset() calls it); consent is untouched', async () => {
+    const jar = new Jar();
+    await visit('/', { jar, headers: { referer: 'https://t.co/x' } });
+    expect(jar.cookies.has('tailor_p')).toBe(true);
+    jar.cookies.set('tailor_consent', 'granted');
+    const { SELF } = await import('cloudflare:test');
+    const res = await SELF.fetch('http://localhost/__tailor/reset', { method: 'POST', headers: { cookie: jar.header() }, body: '{}' });
+    expect(res.status).toBe(200);
+    jar.take(res);
+    expect(jar.cookies.has('tailor_p')).toBe(false);
+    expect(jar.cookies.get('tailor_consent')).toBe('granted');
+    const after = (await (await collect([trackEvent('noop')], { jar })).json()) as { segments: string[] };
+    expect(after.segments).not.toContain('social-users');
+  });
+});
+
 describe('HTTP semantics', () => {
   it('personalised pages are private and vary on Cookie; origin validators are dropped', async () => {
     const res = await visit('/');
