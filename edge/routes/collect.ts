@@ -25,12 +25,17 @@ export type ParsedBatch =
   | { ok: true; events: TailorEvent[]; rejected: { index: number; error: string }[] }
   | { ok: false; status: 400 | 413 | 415; code: string; message: string };
 
+const UNSUPPORTED = { ok: false, status: 415, code: 'unsupported_media_type', message: 'send the batch as application/json or text/plain' } as const;
+
+/** JSON, or text/plain (what sendBeacon sends). */
+export function acceptedContentType(contentType: string | null): boolean {
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  return type === 'application/json' || type === 'text/plain';
+}
+
 /** Parses a raw collect body. Pure, so it can be fuzzed in Node. */
 export function parseBatch(contentType: string | null, text: string): ParsedBatch {
-  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type !== 'application/json' && type !== 'text/plain') {
-    return { ok: false, status: 415, code: 'unsupported_media_type', message: 'send the batch as application/json or text/plain' };
-  }
+  if (!acceptedContentType(contentType)) return UNSUPPORTED;
   if (text.length > LIMITS.batchBytes) return { ok: false, status: 413, code: 'payload_too_large', message: `a batch is at most ${LIMITS.batchBytes} bytes` };
   let body: unknown;
   try {
@@ -62,8 +67,10 @@ export function parseBatch(contentType: string | null, text: string): ParsedBatc
 }
 
 export async function collectRoute(c: Context<AppEnv>): Promise<Response> {
-  const text = await c.req.text();
-  const parsed = parseBatch(c.req.header('content-type') ?? null, text);
+  const contentType = c.req.header('content-type') ?? null;
+  // Refuse before reading: a body of another type is never read as text.
+  if (!acceptedContentType(contentType)) return jsonError(c, UNSUPPORTED.status, UNSUPPORTED.code, UNSUPPORTED.message);
+  const parsed = parseBatch(contentType, await c.req.text());
   if (!parsed.ok) return jsonError(c, parsed.status, parsed.code, parsed.message);
 
   const config = c.get('config');
