@@ -161,15 +161,29 @@ const mod = (a: number, m: number): number => ((a % m) + m) % m;
  * finer zone gets a bucket for its aged part only, growing as days pass.
  */
 export function bucketFor(day: number, today: number): { day: number; width: number } | null {
-  if (today - day < DAY_BUCKETS_DAYS) return { day, width: 1 };
+  return placeBucket(day, today) ? { day: placed.day, width: placed.width } : null;
+}
+
+/** bucketFor without allocating (it runs for every bucket of every fold): the answer is left in `placed`. */
+const placed = { day: 0, width: 0 };
+function placeBucket(day: number, today: number): boolean {
+  if (today - day < DAY_BUCKETS_DAYS) {
+    placed.day = day;
+    placed.width = 1;
+    return true;
+  }
   const week = day - mod(day, WEEK);
   if (today - (week + WEEK - 1) < WEEK_BUCKETS_DAYS) {
-    return { day: week, width: Math.min(WEEK, today - DAY_BUCKETS_DAYS - week + 1) };
+    placed.day = week;
+    placed.width = Math.min(WEEK, today - DAY_BUCKETS_DAYS - week + 1);
+    return true;
   }
   const block = day - mod(day, BLOCK);
-  if (today - (block + BLOCK - 1) > MAX_BUCKET_AGE_DAYS) return null;
+  if (today - (block + BLOCK - 1) > MAX_BUCKET_AGE_DAYS) return false;
   const lastAgedWeekEnd = Math.floor((today - WEEK_BUCKETS_DAYS - (WEEK - 1)) / WEEK) * WEEK + WEEK - 1;
-  return { day: block, width: Math.min(BLOCK, lastAgedWeekEnd - block + 1) };
+  placed.day = block;
+  placed.width = Math.min(BLOCK, lastAgedWeekEnd - block + 1);
+  return true;
 }
 
 function touch(f: Fold, ts: number): void {
@@ -207,8 +221,24 @@ function own(f: Fold, b: Bucket): Bucket {
 /** Name normalisation shared by categories, sources and campaigns: trimmed, lower-case, bounded, well-formed. */
 function cleanName(raw: unknown): string | null {
   if (typeof raw !== 'string') return null;
+  if (isCleanAscii(raw)) return raw === '__proto__' ? null : raw;
   const s = wellFormed(raw.trim().toLowerCase().slice(0, MAX_NAME));
   return s && s !== '__proto__' ? s : null;
+}
+
+/**
+ * True when cleanName would return `s` unchanged, judged without allocating: non-empty,
+ * at most MAX_NAME long, ASCII without upper-case letters and no leading or trailing
+ * space (the usual category). Anything else takes the full path.
+ */
+function isCleanAscii(s: string): boolean {
+  const n = s.length;
+  if (n === 0 || n > MAX_NAME || s.charCodeAt(0) <= 32 || s.charCodeAt(n - 1) <= 32) return false;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 127 || (c >= 65 && c <= 90)) return false;
+  }
+  return true;
 }
 
 function addSource(f: Fold, source: string | null): void {
@@ -253,6 +283,16 @@ function addCategory(f: Fold, cat: string, weight: number, ts: number): void {
 const DEAL_PATH = /\/(?:sales?|deals?|outlet)(?![a-z0-9])/i;
 const DEAL_CAMPAIGN = /sale|deal|discount|coupon/;
 
+/** False when DEAL_PATH cannot match: no `/` followed by s, d or o (either case). Most paths skip the regex. */
+function mayBeDealPath(path: string): boolean {
+  for (let i = 0; i < path.length - 1; i++) {
+    if (path.charCodeAt(i) !== 47) continue;
+    const c = path.charCodeAt(i + 1) | 0x20;
+    if (c === 115 || c === 100 || c === 111) return true;
+  }
+  return false;
+}
+
 interface PageInput {
   url: string;
   referrer: string | null;
@@ -272,9 +312,31 @@ const INTERNAL: SourceInfo = Object.freeze({ medium: 'internal', source: null })
  */
 export function isPlainInternal(url: string, referrer: string | null | undefined, host: string | undefined): boolean {
   if (!referrer || url.includes('?') || url.includes('#')) return false;
-  const from = hostOf(referrer);
+  const from = memoHostOf(referrer);
   if (from === null) return false;
-  return from === (host ? bareHost(host) : hostOf(url));
+  return from === (host ? memoBareHost(host) : hostOf(url));
+}
+
+// One-entry memos: a batch repeats the same referrer (the site itself) and host on most pages.
+let hostIn = '';
+let hostOut: string | null = null;
+let bareIn = '';
+let bareOut: string | null = null;
+
+function memoHostOf(u: string): string | null {
+  if (u !== hostIn) {
+    hostOut = hostOf(u);
+    hostIn = u;
+  }
+  return hostOut;
+}
+
+function memoBareHost(h: string): string | null {
+  if (h !== bareIn) {
+    bareOut = bareHost(h);
+    bareIn = h;
+  }
+  return bareOut;
 }
 
 /** The host of an http(s) URL, lower-case, without port and `www.`; null for anything else. */
@@ -335,6 +397,7 @@ function isScheme(url: string, end: number): boolean {
 }
 
 function decodeParam(s: string): string {
+  if (!s.includes('%') && !s.includes('+')) return s; // nothing to decode (the usual campaign)
   try {
     return decodeURIComponent(s.replace(/\+/g, ' '));
   } catch {
@@ -380,13 +443,19 @@ function foldPage(f: Fold, page: PageInput): boolean {
   const { path, campaign } = parseUrl(page.url);
   const started = sessionFor(f, src, campaign, page.ts, page.deferEmail);
   count(f, 'pageviews', page.ts);
-  if (DEAL_PATH.test(path) || (campaign !== null && DEAL_CAMPAIGN.test(campaign))) count(f, 'dealViews', page.ts);
+  if ((mayBeDealPath(path) && DEAL_PATH.test(path)) || (campaign !== null && DEAL_CAMPAIGN.test(campaign))) count(f, 'dealViews', page.ts);
   addPageInterests(f, page.interests, page.ts);
   return started;
 }
 
 function addPageInterests(f: Fold, interests: readonly unknown[] | undefined, ts: number): void {
   if (!Array.isArray(interests)) return;
+  if (interests.length === 1) {
+    // The usual page: one category, no duplicates to track.
+    const cat = cleanName(interests[0]);
+    if (cat) addCategory(f, cat, INTEREST_WEIGHTS.page, ts);
+    return;
+  }
   const seen: string[] = [];
   for (let i = 0; i < interests.length && i < 16; i++) {
     const cat = cleanName(interests[i]);
@@ -545,8 +614,7 @@ function compactBuckets(f: Fold): Bucket[] {
 function isCompact(buckets: readonly Bucket[], today: number): boolean {
   let prevStart = Number.POSITIVE_INFINITY;
   for (const b of buckets) {
-    const key = bucketFor(b.day, today);
-    if (!key || key.day !== b.day || key.width !== b.width || b.day + b.width > prevStart) return false;
+    if (!placeBucket(b.day, today) || placed.day !== b.day || placed.width !== b.width || b.day + b.width > prevStart) return false;
     prevStart = b.day;
   }
   return true;
@@ -591,7 +659,14 @@ export function applyEvents(
   events: readonly TailorEvent[],
   context: ApplyContext = {},
 ): { profile: Profile; applied: number; duplicates: number } {
-  const sorted = events.filter((e) => e && typeof e === 'object' && Number.isFinite(e.seq)).sort((a, b) => a.seq - b.seq);
+  const sorted: TailorEvent[] = [];
+  let inOrder = true;
+  for (const e of events) {
+    if (!e || typeof e !== 'object' || !Number.isFinite(e.seq)) continue;
+    if (sorted.length > 0 && e.seq < sorted[sorted.length - 1]!.seq) inOrder = false;
+    sorted.push(e);
+  }
+  if (!inOrder) sorted.sort((a, b) => a.seq - b.seq); // stable: an in-order batch would come out unchanged
   const ctxNow = context.now !== undefined && Number.isFinite(context.now) ? clampTs(context.now) : undefined;
   const tsOf = (e: TailorEvent): number => {
     const ts = clampTs(e.ts);
@@ -717,7 +792,8 @@ class Writer {
   /** In the bucket section integers are nibble varints (3 bits + continuation): bucket counts are mostly tiny. */
   nibbles = false;
   half = -1;
-  strings = new Map<string, number>();
+  /** Literals written so far, by index (a cookie holds a few dozen: a linear scan beats a Map here). */
+  strings: string[] = [];
 
   /** One writer is reused (encoding is synchronous): no buffer allocation per cookie. */
   reset(): Writer {
@@ -725,28 +801,56 @@ class Writer {
     this.unit = 1;
     this.nibbles = false;
     this.half = -1;
-    this.strings.clear();
+    this.strings.length = 0;
     return this;
   }
+  /** Room for `k` more bytes. */
+  ensure(k: number): void {
+    if (this.n + k <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.n + k) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf);
+    this.buf = next;
+  }
   byte(b: number): void {
-    if (this.n === this.buf.length) {
-      const next = new Uint8Array(this.buf.length * 2);
-      next.set(this.buf);
-      this.buf = next;
-    }
+    if (this.n === this.buf.length) this.ensure(1);
     this.buf[this.n++] = b;
   }
   uv(x: number): void {
     let v = x;
     if (this.nibbles) {
-      for (; v >= 8; v = Math.floor(v / 8)) this.nibble((v % 8) | 8);
-      return this.nibble(v);
+      // Bit operations are exact below 2^31; larger values take the float path.
+      for (; v >= 0x80000000; v = Math.floor(v / 8)) this.nibble((v % 8) | 8);
+      // nibble() inlined: this is the loop of the bucket section (at most 11 nibbles remain).
+      this.ensure(6);
+      const buf = this.buf;
+      let n = this.n;
+      let half = this.half;
+      for (;;) {
+        const x = v >= 8 ? (v & 7) | 8 : v;
+        if (half >= 0) {
+          buf[half]! |= x << 4;
+          half = -1;
+        } else {
+          half = n;
+          buf[n++] = x;
+        }
+        if (!(v >= 8)) break;
+        v >>>= 3;
+      }
+      this.n = n;
+      this.half = half;
+      return;
     }
-    while (v >= 128) {
-      this.byte((v % 128) | 128);
-      v = Math.floor(v / 128);
-    }
-    this.byte(v);
+    if (v < 128) return this.byte(v);
+    this.ensure(8);
+    const buf = this.buf;
+    let n = this.n;
+    for (; v >= 0x80000000; v = Math.floor(v / 128)) buf[n++] = (v % 128) | 128;
+    for (; v >= 128; v >>>= 7) buf[n++] = (v & 127) | 128;
+    buf[n++] = v;
+    this.n = n;
   }
   zz(x: number): void {
     this.uv(x >= 0 ? x * 2 : -x * 2 - 1);
@@ -767,14 +871,18 @@ class Writer {
   }
   str(s: string | null): void {
     if (s === null) return this.byte(0);
-    const ref = this.strings.get(s);
-    if (ref !== undefined) return this.uv(ref * 2 + 1);
-    this.strings.set(s, this.strings.size);
+    const strings = this.strings;
+    for (let i = 0; i < strings.length; i++) if (strings[i] === s) return this.uv(i * 2 + 1);
+    strings.push(s);
     let ascii = true;
     for (let i = 0; i < s.length && ascii; i++) ascii = s.charCodeAt(i) < 128;
     if (ascii) {
       this.uv(s.length * 2 + 2);
-      for (let i = 0; i < s.length; i++) this.byte(s.charCodeAt(i));
+      this.ensure(s.length);
+      const buf = this.buf;
+      let n = this.n;
+      for (let i = 0; i < s.length; i++) buf[n++] = s.charCodeAt(i);
+      this.n = n;
     } else {
       const bytes = textEncoder.encode(s);
       this.uv(bytes.length * 2 + 2);
@@ -813,14 +921,37 @@ class Reader {
   uv(max = Number.MAX_SAFE_INTEGER): number {
     let v = 0;
     let scale = 1;
+    if (!this.nibbles && this.pos < this.end) {
+      // Most integers are one byte.
+      const b = this.bytes[this.pos]!;
+      if (b < 128) {
+        this.pos++;
+        if (b > max) fail();
+        return b;
+      }
+    }
     if (this.nibbles) {
+      // nibble() inlined: this is the loop of the bucket section.
+      const bytes = this.bytes;
+      let pos = this.pos;
+      let high = this.high;
       for (let i = 0; ; i++) {
         if (i === 18) fail();
-        const x = this.nibble();
+        let x: number;
+        if (high) {
+          x = bytes[pos - 1]! >> 4;
+          high = false;
+        } else {
+          if (pos >= this.end) fail();
+          x = bytes[pos++]! & 15;
+          high = true;
+        }
         v += (x & 7) * scale;
         if (x < 8) break;
         scale *= 8;
       }
+      this.pos = pos;
+      this.high = high;
       return v > max ? fail() : v;
     }
     for (let i = 0; ; i++) {
@@ -862,19 +993,28 @@ class Reader {
     }
     const len = (tag - 2) / 2;
     if (len > maxLen * 3 || this.pos + len > this.end) fail();
+    const bytes = this.bytes;
+    const start = this.pos;
+    const stop = start + len;
     let s = '';
-    let ascii = true;
-    for (let i = this.pos; i < this.pos + len; i++) if (this.bytes[i]! > 127) ascii = false;
-    if (ascii) for (let i = this.pos; i < this.pos + len; i++) s += String.fromCharCode(this.bytes[i]!);
-    else s = textDecoder.decode(this.bytes.subarray(this.pos, this.pos + len));
-    this.pos += len;
+    for (let i = start; i < stop; i++) {
+      const b = bytes[i]!;
+      if (b > 127) {
+        s = textDecoder.decode(bytes.subarray(start, stop));
+        break;
+      }
+      s += String.fromCharCode(b);
+    }
+    this.pos = stop;
     if (s.length > maxLen) fail();
     this.strings.push(s);
     return s;
   }
-  key(maxLen: number, into: object): string {
+  /** A record key not read before in this record: `seen` lists the record's keys so far (and gets this one). */
+  key(maxLen: number, seen: string[]): string {
     const k = this.str(maxLen)!;
-    if (k === '__proto__' || Object.hasOwn(into, k)) fail();
+    if (k === '__proto__' || seen.includes(k)) fail();
+    seen.push(k);
     return k;
   }
 }
@@ -901,11 +1041,13 @@ function readTime(r: Reader, last: number): number {
   return t;
 }
 
-function timesOf(p: Profile): unknown[] {
-  const times: unknown[] = [p.last, p.first, p.lastPurchase];
-  if (p.session) times.push(p.session.start, p.session.last);
-  for (const k in p.interests) times.push(p.interests[k]?.t);
-  return times;
+/** Whether every time in the profile is whole seconds (they then encode in seconds). */
+function allWholeSeconds(p: Profile): boolean {
+  const whole = (t: unknown): boolean => timeIn(t) % 1000 === 0;
+  if (!whole(p.last) || !whole(p.first) || !whole(p.lastPurchase)) return false;
+  if (p.session && (!whole(p.session.start) || !whole(p.session.last))) return false;
+  for (const k in p.interests) if (!whole(p.interests[k]?.t)) return false;
+  return true;
 }
 
 /** Writes counts; the presence mask is XORed with the previous one (neighbouring buckets mostly share it). Returns the mask. */
@@ -977,12 +1119,17 @@ function keysOf<T>(o: Record<string, T> | undefined, max: number, ok: (k: string
   return out;
 }
 
+// Record filters for writeProfile, hoisted so that encoding allocates no closures.
+const nameOk = (k: string): boolean => k.length <= MAX_NAME;
+const traitOk = (k: string, v: TraitValue): boolean => k.length <= MAX_TRAIT_KEY && cleanTrait(v) === v;
+const expOk = (k: string, v: string): boolean => k.length <= MAX_ID && typeof v === 'string' && v.length <= MAX_ID;
+
 function writeProfile(p: Profile): Uint8Array {
   const w = writer.reset();
   const last = timeIn(p.last);
   const s = p.session;
   const ev = p.edgeView;
-  w.unit = timesOf(p).every((t) => timeIn(t) % 1000 === 0) ? 1000 : 1;
+  w.unit = allWholeSeconds(p) ? 1000 : 1;
   w.byte(ENCODING_VERSION);
   w.byte((s ? 1 : 0) | (ev ? 2 : 0) | (ev?.confirmed ? 4 : 0) | (w.unit === 1000 ? 8 : 0));
   w.str(clip(p.id, MAX_ID));
@@ -1021,13 +1168,13 @@ function writeProfile(p: Profile): Uint8Array {
   }
   w.setNibbles(false);
 
-  const sources = keysOf(p.sources, MAX_SOURCES, (k) => k.length <= MAX_NAME);
+  const sources = keysOf(p.sources, MAX_SOURCES, nameOk);
   w.uv(sources.length);
   for (const k of sources) {
     w.str(k);
     w.uv(intIn(p.sources[k], Number.MAX_SAFE_INTEGER));
   }
-  const interests = keysOf(p.interests, MAX_INTERESTS, (k) => k.length <= MAX_NAME);
+  const interests = keysOf(p.interests, MAX_INTERESTS, nameOk);
   w.uv(interests.length);
   for (const k of interests) {
     const e = p.interests[k];
@@ -1035,7 +1182,7 @@ function writeProfile(p: Profile): Uint8Array {
     w.uv(Math.round(Math.min(MAX_SCORE, Math.max(0, Number(e?.score) || 0)) * 100));
     writeTime(w, last, e?.t);
   }
-  const traits = keysOf(p.traits, MAX_TRAITS, (k, v) => k.length <= MAX_TRAIT_KEY && cleanTrait(v) === v);
+  const traits = keysOf(p.traits, MAX_TRAITS, traitOk);
   w.uv(traits.length);
   for (const k of traits) {
     const v = p.traits[k]!;
@@ -1049,7 +1196,7 @@ function writeProfile(p: Profile): Uint8Array {
       w.zz(Math.round(v * 100));
     }
   }
-  const exp = keysOf(p.exp, MAX_EXP, (k, v) => k.length <= MAX_ID && typeof v === 'string' && v.length <= MAX_ID);
+  const exp = keysOf(p.exp, MAX_EXP, expOk);
   w.uv(exp.length);
   for (const k of exp) {
     w.str(k);
@@ -1111,19 +1258,23 @@ function readProfile(bytes: Uint8Array): Profile {
   }
   r.setNibbles(false);
 
+  // Each record starts empty, so a key already in it is a key read before (a duplicate).
+  const seen: string[] = [];
   const ns = r.uv(MAX_SOURCES);
   for (let i = 0; i < ns; i++) {
-    const k = r.key(MAX_NAME, p.sources);
+    const k = r.key(MAX_NAME, seen);
     p.sources[k] = r.uv();
   }
+  seen.length = 0;
   const ni = r.uv(MAX_INTERESTS);
   for (let i = 0; i < ni; i++) {
-    const k = r.key(MAX_NAME, p.interests);
+    const k = r.key(MAX_NAME, seen);
     p.interests[k] = { score: r.uv(MAX_SCORE * 100) / 100, t: readTime(r, last) };
   }
+  seen.length = 0;
   const nt = r.uv(MAX_TRAITS);
   for (let i = 0; i < nt; i++) {
-    const k = r.key(MAX_TRAIT_KEY, p.traits);
+    const k = r.key(MAX_TRAIT_KEY, seen);
     const tag = r.byte();
     let v: TraitValue;
     if (tag === 0 || tag === 1) v = tag === 1;
@@ -1133,9 +1284,10 @@ function readProfile(bytes: Uint8Array): Profile {
     if (cleanTrait(v) !== v) fail();
     p.traits[k] = v;
   }
+  seen.length = 0;
   const ne = r.uv(MAX_EXP);
   for (let i = 0; i < ne; i++) {
-    const k = r.key(MAX_ID, p.exp);
+    const k = r.key(MAX_ID, seen);
     p.exp[k] = r.str(MAX_ID)!;
   }
   const nx = r.uv(MAX_EXPOSED);
@@ -1205,8 +1357,14 @@ const base64UrlLength = (n: number): number => Math.ceil((n * 4) / 3);
 // Native and several times faster than String.fromCharCode over the codes.
 const asciiDecoder = new TextDecoder();
 
+/** Reused output buffers (encoding is synchronous): allocating a typed array per cookie costs more than the loop. */
+let b64Out = new Uint8Array(0);
+let b64In = new Uint8Array(0);
+
 function toBase64Url(bytes: Uint8Array, n: number): string {
-  const out = new Uint8Array(base64UrlLength(n));
+  const len = base64UrlLength(n);
+  if (b64Out.length < len) b64Out = new Uint8Array(Math.max(len, 4096));
+  const out = b64Out;
   let o = 0;
   let i = 0;
   for (; i + 2 < n; i += 3) {
@@ -1226,18 +1384,37 @@ function toBase64Url(bytes: Uint8Array, n: number): string {
     out[o++] = B64_CODES[(v >> 4) & 63]!;
     out[o++] = B64_CODES[(v & 15) << 2]!;
   }
-  return asciiDecoder.decode(out);
+  return asciiDecoder.decode(out.subarray(0, len));
 }
 
-/** Strict: only the alphabet, no padding, and unused trailing bits must be zero (one string per byte sequence). */
+/**
+ * Strict: only the alphabet, no padding, and unused trailing bits must be zero (one string per byte sequence).
+ * The result is a view of a buffer reused by the next call: decode it before decoding another string.
+ */
 function fromBase64Url(s: string): Uint8Array | null {
   const rem = s.length % 4;
   if (rem === 1) return null;
-  const out = new Uint8Array(Math.floor((s.length * 3) / 4));
+  const len = Math.floor((s.length * 3) / 4);
+  if (b64In.length < len) b64In = new Uint8Array(Math.max(len, 4096));
+  const out = b64In;
   let o = 0;
+  let i = 0;
+  // Whole groups of 4 characters (3 bytes) first; an invalid character makes `v` negative.
+  for (const whole = s.length - rem; i < whole; i += 4) {
+    const c0 = s.charCodeAt(i);
+    const c1 = s.charCodeAt(i + 1);
+    const c2 = s.charCodeAt(i + 2);
+    const c3 = s.charCodeAt(i + 3);
+    if ((c0 | c1 | c2 | c3) > 127) return null;
+    const v = (B64_INDEX[c0]! << 18) | (B64_INDEX[c1]! << 12) | (B64_INDEX[c2]! << 6) | B64_INDEX[c3]!;
+    if (v < 0) return null;
+    out[o++] = v >> 16;
+    out[o++] = (v >> 8) & 255;
+    out[o++] = v & 255;
+  }
   let acc = 0;
   let bits = 0;
-  for (let i = 0; i < s.length; i++) {
+  for (; i < s.length; i++) {
     const c = s.charCodeAt(i);
     const v = c < 128 ? B64_INDEX[c]! : -1;
     if (v < 0) return null;
@@ -1249,23 +1426,37 @@ function fromBase64Url(s: string): Uint8Array | null {
     }
   }
   if (bits > 0 && (acc & ((1 << bits) - 1)) !== 0) return null;
-  return out;
+  return out.subarray(0, len);
 }
 
-const CRC_TABLE = new Int32Array(256);
+// Slicing-by-4 tables: T0 is the classic byte table, Tk[b] = the CRC of b followed by k zero bytes.
+const CRC_T0 = new Int32Array(256);
+const CRC_T1 = new Int32Array(256);
+const CRC_T2 = new Int32Array(256);
+const CRC_T3 = new Int32Array(256);
 for (let n = 0; n < 256; n++) {
   let c = n;
   for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  CRC_TABLE[n] = c;
+  CRC_T0[n] = c;
+}
+for (let n = 0; n < 256; n++) {
+  CRC_T1[n] = CRC_T0[CRC_T0[n]! & 255]! ^ (CRC_T0[n]! >>> 8);
+  CRC_T2[n] = CRC_T0[CRC_T1[n]! & 255]! ^ (CRC_T1[n]! >>> 8);
+  CRC_T3[n] = CRC_T0[CRC_T2[n]! & 255]! ^ (CRC_T2[n]! >>> 8);
 }
 
 function crc32(bytes: Uint8Array, n: number): number {
   let c = -1;
-  for (let i = 0; i < n; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 255]! ^ (c >>> 8);
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    c ^= bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24);
+    c = CRC_T3[c & 255]! ^ CRC_T2[(c >>> 8) & 255]! ^ CRC_T1[(c >>> 16) & 255]! ^ CRC_T0[c >>> 24]!;
+  }
+  for (; i < n; i++) c = CRC_T0[(c ^ bytes[i]!) & 255]! ^ (c >>> 8);
   return (c ^ -1) >>> 0;
 }
 
 /** Replaces lone surrogates so the UTF-8 round trip is exact. */
 function wellFormed(s: string): string {
-  return /[\ud800-\udfff]/.test(s) ? s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd') : s;
+  return s.isWellFormed() ? s : s.toWellFormed();
 }
