@@ -39,10 +39,10 @@ export async function pageRoute(c: Context<AppEnv>, preview?: PagePreview): Prom
   let origin: Response;
   try {
     origin = await fetchOrigin(req, {
-    originUrl: c.env.ORIGIN_URL || undefined,
-    assets: c.env.ASSETS,
-    forPersonalisation: personalisable,
-    waitUntil,
+      originUrl: c.env.ORIGIN_URL || undefined,
+      assets: c.env.ASSETS,
+      forPersonalisation: personalisable,
+      waitUntil,
       cache: c.env.ORIGIN_URL ? (globalThis as unknown as { caches?: { default: Cache } }).caches?.default : undefined,
       timeoutMs: Number(c.env.ORIGIN_TIMEOUT_MS) || undefined,
     });
