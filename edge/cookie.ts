@@ -5,6 +5,7 @@
  * Verification is constant-time (crypto.subtle.verify). Anything that does not
  * verify is treated as absent: a new visitor, never an error.
  */
+import { serialize } from 'hono/utils/cookie';
 
 export const COOKIE_MAX_AGE_S = 400 * 24 * 60 * 60;
 const enc = new TextEncoder();
@@ -85,7 +86,17 @@ export async function verify(value: string | undefined | null, keys: SigningKeys
   return null;
 }
 
-/** `__Host-` prefix (added by the cookie helper) and Secure over HTTPS; plain names only on http:// (local development). */
-export function cookieOptions(url: URL): { path: '/'; httpOnly: true; sameSite: 'Lax'; secure: boolean; maxAge: number } {
-  return { path: '/', httpOnly: true, sameSite: 'Lax', secure: url.protocol === 'https:', maxAge: COOKIE_MAX_AGE_S };
+/**
+ * A Set-Cookie for one of Tailor's visitor cookies (profile, report marker,
+ * consent): Path=/, SameSite=Lax, 400 days (maxAge 0 clears it), Secure over
+ * HTTPS, HttpOnly unless the SDK must read it.
+ */
+export function visitorCookie(requestUrl: string, name: string, value: string, opts: { maxAge?: number; httpOnly?: boolean } = {}): string {
+  return serialize(name, value, {
+    path: '/',
+    sameSite: 'Lax',
+    httpOnly: opts.httpOnly ?? true,
+    secure: requestUrl.startsWith('https:'),
+    maxAge: opts.maxAge ?? COOKIE_MAX_AGE_S,
+  });
 }

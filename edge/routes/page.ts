@@ -15,9 +15,9 @@ import { emptyProfile, foldRequest } from '../profile.ts';
 import { writeReport } from '../reporting.ts';
 import { CONSENT_COOKIE, randomId, requestContext, resolveConsent } from '../request-context.ts';
 import type { Profile } from '../types.ts';
-import { clearProfileCookie, profileCookie, readProfile } from '../visitor.ts';
+import { forgetVisitorCookies, profileCookie, readProfile } from '../visitor.ts';
 import { sessionDeltas } from './session-deltas.ts';
-import { clearMarkerCookie, membershipToReport } from '../report-marker.ts';
+import { membershipToReport } from '../report-marker.ts';
 
 /** A page request a preview link turned into "as these segments / variants" (see preview.ts). */
 export interface PagePreview {
@@ -66,8 +66,7 @@ export async function pageRoute(c: Context<AppEnv>, preview?: PagePreview): Prom
   res.headers.append('vary', 'Cookie');
 
   if (consent === 'revoked') {
-    res.headers.append('set-cookie', clearProfileCookie(c));
-    res.headers.append('set-cookie', clearMarkerCookie(c));
+    for (const cookie of forgetVisitorCookies(c)) res.headers.append('set-cookie', cookie);
     return personalise(res, {}, { pvid: null, consent });
   }
 

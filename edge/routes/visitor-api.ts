@@ -6,17 +6,15 @@
  */
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { serialize } from 'hono/utils/cookie';
 import { requestCf, visitorNow } from '../clock.ts';
-import { COOKIE_MAX_AGE_S } from '../cookie.ts';
+import { visitorCookie } from '../cookie.ts';
 import type { AppEnv } from '../env.ts';
 import { jsonError } from '../errors.ts';
 import { evaluateVisitor } from '../evaluate.ts';
 import { emptyProfile } from '../profile.ts';
-import { clearMarkerCookie } from '../report-marker.ts';
 import { CONSENT_COOKIE, requestContext, resolveConsent } from '../request-context.ts';
 import { explainSegments } from '../segments.ts';
-import { clearProfileCookie, readProfile } from '../visitor.ts';
+import { forgetVisitorCookies, readProfile } from '../visitor.ts';
 
 export async function segmentsRoute(c: Context<AppEnv>): Promise<Response> {
   const config = c.get('config');
@@ -42,20 +40,16 @@ export async function consentRoute(c: Context<AppEnv>): Promise<Response> {
     return jsonError(c, 400, 'invalid_json', 'send { "state": "granted" | "revoked" }');
   }
   if (state !== 'granted' && state !== 'revoked') return jsonError(c, 400, 'invalid_state', 'state must be "granted" or "revoked"');
-  const secure = new URL(c.req.url).protocol === 'https:';
-  c.header('set-cookie', serialize(CONSENT_COOKIE, state, { path: '/', sameSite: 'Lax', secure, maxAge: COOKIE_MAX_AGE_S }), { append: true });
-  if (state === 'revoked') {
-    c.header('set-cookie', clearProfileCookie(c), { append: true });
-    c.header('set-cookie', clearMarkerCookie(c), { append: true });
-  }
+  // Readable by the SDK, which must know the choice before it sends anything.
+  c.header('set-cookie', visitorCookie(c.req.url, CONSENT_COOKIE, state, { httpOnly: false }), { append: true });
+  if (state === 'revoked') for (const cookie of forgetVisitorCookies(c)) c.header('set-cookie', cookie, { append: true });
   c.header('cache-control', 'no-store');
   return c.json({ consent: state });
 }
 
 /** POST /__tailor/reset (the SDK's reset()): forget this browser's profile; consent is unchanged. */
 export function resetRoute(c: Context<AppEnv>): Response {
-  c.header('set-cookie', clearProfileCookie(c), { append: true });
-  c.header('set-cookie', clearMarkerCookie(c), { append: true });
+  for (const cookie of forgetVisitorCookies(c)) c.header('set-cookie', cookie, { append: true });
   c.header('cache-control', 'no-store');
   return c.json({ reset: true });
 }
