@@ -48,6 +48,18 @@ export function requestContext(profile: Profile, cf: CfLike | undefined, headers
   };
 }
 
+/**
+ * The path of the page a script request came from (its Referer), '/' when
+ * unknown: requests under /__tailor/ are about the page the visitor is on.
+ */
+export function refererPath(headers: Headers): string {
+  try {
+    return new URL(headers.get('referer') ?? '').pathname;
+  } catch {
+    return '/';
+  }
+}
+
 /** A random url-safe id (pageview ids). */
 export function randomId(bytes = 12): string {
   const a = crypto.getRandomValues(new Uint8Array(bytes));

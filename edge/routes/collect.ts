@@ -13,11 +13,11 @@ import { jsonError } from '../errors.ts';
 import { evaluateVisitor } from '../evaluate.ts';
 import { applyEvents, emptyProfile } from '../profile.ts';
 import { writeReport } from '../reporting.ts';
-import { CONSENT_COOKIE, requestContext, resolveConsent } from '../request-context.ts';
+import { CONSENT_COOKIE, refererPath, requestContext, resolveConsent } from '../request-context.ts';
 import { batchEnvelopeSchema, eventSchema, LIMITS, type CollectReply, type TailorConfig, type TailorEvent } from '../schema.ts';
 import type { Profile } from '../types.ts';
 import { profileCookie, readProfile } from '../visitor.ts';
-import { activePreview } from './preview.ts';
+import { previewGrant } from './preview.ts';
 import { sessionDeltas } from './session-deltas.ts';
 import { membershipToReport } from '../report-marker.ts';
 
@@ -75,14 +75,14 @@ export async function collectRoute(c: Context<AppEnv>): Promise<Response> {
 
   const config = c.get('config');
   // Preview traffic is never counted: evaluate, persist nothing.
-  const consent = (await activePreview(c)) ? 'pending' : resolveConsent(getCookie(c, CONSENT_COOKIE), c.req.header('sec-gpc') === '1', config.settings);
+  const consent = (await previewGrant(c)) ? 'pending' : resolveConsent(getCookie(c, CONSENT_COOKIE), c.req.header('sec-gpc') === '1', config.settings);
   if (consent === 'revoked') return jsonError(c, 403, 'consent_revoked', 'the visitor revoked consent; nothing is collected');
 
   const now = visitorNow(c);
   const url = new URL(c.req.url);
   const before: Profile = (consent === 'granted' ? await readProfile(c) : null) ?? emptyProfile();
   const { profile, applied } = applyEvents(before, parsed.events, { host: url.host, halfLifeDays: config.settings.interestHalfLifeDays, now });
-  const context = requestContext(profile, requestCf(c), c.req.raw.headers, pagePath(c.req.header('referer')) ?? '/');
+  const context = requestContext(profile, requestCf(c), c.req.raw.headers, refererPath(c.req.raw.headers));
   const result = evaluateVisitor(profile, config, now, context);
 
   if (consent === 'granted') {
@@ -126,12 +126,4 @@ function goalEvents(config: TailorConfig, assigned: Record<string, string>, even
     }
   }
   return out;
-}
-
-function pagePath(referer: string | undefined): string | undefined {
-  try {
-    return referer ? new URL(referer).pathname : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -9,6 +9,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from '../env.ts';
 import { jsonError } from '../errors.ts';
 import { expiredPreviewPage, MAX_PREVIEW_TTL_MIN, PREVIEW_COOKIE, previewToolbar, safePath, signPreview, unknownIds, verifyPreview, type PreviewGrant } from '../preview.ts';
+import { refererPath } from '../request-context.ts';
 import { signingKeys } from '../visitor.ts';
 import type { PagePreview } from './page.ts';
 
@@ -24,12 +25,16 @@ async function setGrant(c: Context<AppEnv>, grant: PreviewGrant): Promise<void> 
   setCookie(c, PREVIEW_COOKIE, await signPreview(grant, keys), { path: '/', httpOnly: true, sameSite: 'Lax', secure: secure(c) });
 }
 
-/** The preview a page request is in, if any. */
-export async function activePreview(c: Context<AppEnv>): Promise<PagePreview | null> {
+/** The grant in this browser's preview cookie, if it is valid. */
+export async function previewGrant(c: Context<AppEnv>): Promise<PreviewGrant | null> {
   const raw = getCookie(c, PREVIEW_COOKIE);
   const keys = signingKeys(c.env);
-  if (!raw || !keys) return null;
-  const grant = await verifyPreview(raw, keys);
+  return raw && keys ? verifyPreview(raw, keys) : null;
+}
+
+/** The preview a page request is in, if any, with its toolbar. */
+export async function activePreview(c: Context<AppEnv>): Promise<PagePreview | null> {
+  const grant = await previewGrant(c);
   if (!grant) return null;
   const toolbar = previewToolbar(grant, c.get('config'));
   return { overrides: { segments: grant.segments, variants: grant.variants }, ...toolbar };
@@ -47,19 +52,14 @@ previewRoutes.get('/', async (c) => {
 });
 
 previewRoutes.get('/switch', async (c) => {
-  const keys = signingKeys(c.env);
-  const current = keys ? await verifyPreview(getCookie(c, PREVIEW_COOKIE), keys) : null;
+  const current = await previewGrant(c);
   if (!current) return refuse(c);
   const known = new Set(c.get('config').segments.map((s) => s.id));
   const segments = c.req.queries('s')?.filter((s) => known.has(s)) ?? [];
   // Same expiry: switching never extends a grant.
   await setGrant(c, { ...current, segments });
-  let back = '/';
-  try {
-    back = safePath(new URL(c.req.header('referer') ?? '').pathname);
-  } catch {}
   c.header('cache-control', 'no-store');
-  return c.redirect(back, 303);
+  return c.redirect(safePath(refererPath(c.req.raw.headers)), 303);
 });
 
 previewRoutes.get('/exit', (c) => {

@@ -12,7 +12,7 @@ import type { AppEnv } from '../env.ts';
 import { jsonError } from '../errors.ts';
 import { evaluateVisitor } from '../evaluate.ts';
 import { emptyProfile } from '../profile.ts';
-import { CONSENT_COOKIE, requestContext, resolveConsent } from '../request-context.ts';
+import { CONSENT_COOKIE, refererPath, requestContext, resolveConsent } from '../request-context.ts';
 import { explainSegments } from '../segments.ts';
 import { forgetVisitorCookies, readProfile } from '../visitor.ts';
 
@@ -21,11 +21,7 @@ export async function segmentsRoute(c: Context<AppEnv>): Promise<Response> {
   const consent = resolveConsent(getCookie(c, CONSENT_COOKIE), c.req.header('sec-gpc') === '1', config.settings);
   const profile = (consent === 'granted' ? await readProfile(c) : null) ?? emptyProfile();
   const now = visitorNow(c);
-  let path: string | undefined;
-  try {
-    path = new URL(c.req.header('referer') ?? '').pathname;
-  } catch {}
-  const context = requestContext(profile, requestCf(c), c.req.raw.headers, path ?? '/');
+  const context = requestContext(profile, requestCf(c), c.req.raw.headers, refererPath(c.req.raw.headers));
   const { segments, experiments } = evaluateVisitor(profile, config, now, context);
   const explanations = explainSegments(profile, config, now, context);
   c.header('cache-control', 'private, no-store');
