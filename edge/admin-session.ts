@@ -12,7 +12,9 @@
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { serialize } from 'hono/utils/cookie';
+import { timingSafeEqual } from 'hono/utils/buffer';
 import { sign, verify, type SigningKeys } from './cookie.ts';
+import { randomId } from './request-context.ts';
 import type { AppEnv, Env } from './env.ts';
 
 export const ADMIN_COOKIE = 'tailor_admin';
@@ -20,8 +22,6 @@ export const ADMIN_SESSION_TTL_S = 12 * 60 * 60;
 export const ADMIN_PATH = '/__tailor/';
 /** The admin API and the dashboard refuse tokens shorter than this. */
 export const MIN_TOKEN_LENGTH = 16;
-
-const enc = new TextEncoder();
 
 const isHttps = (url: string): boolean => url.startsWith('https:');
 /** `__Secure-` over HTTPS (the browser then insists on Secure); the plain name on http:// (local development). */
@@ -37,17 +37,12 @@ export function adminUnavailable(env: Pick<Env, 'TAILOR_ADMIN_TOKEN' | 'TAILOR_S
 }
 
 /**
- * Compares a submitted token with the configured one in constant time: both are
- * hashed first, so neither the content nor the length of the secret leaks
- * through timing.
+ * Compares a submitted token with the configured one in constant time, with the
+ * same comparison the admin API's bearerAuth uses (both sides hashed first, so
+ * neither the content nor the length of the secret leaks through timing).
  */
 export async function tokensEqual(given: string, expected: string): Promise<boolean> {
-  const [a, b] = await Promise.all([crypto.subtle.digest('SHA-256', enc.encode(given)), crypto.subtle.digest('SHA-256', enc.encode(expected))]);
-  const x = new Uint8Array(a);
-  const y = new Uint8Array(b);
-  let diff = 0;
-  for (let i = 0; i < x.length; i++) diff |= x[i]! ^ y[i]!;
-  return diff === 0 && given.length > 0;
+  return given.length > 0 && (await timingSafeEqual(given, expected));
 }
 
 /** Session keys are separate from the profile cookie's (domain-separated), and tied to the admin token. */
@@ -57,17 +52,10 @@ function sessionKeys(env: Pick<Env, 'TAILOR_ADMIN_TOKEN' | 'TAILOR_SECRET' | 'TA
   return { current: derive(env.TAILOR_SECRET!), previous: env.TAILOR_SECRET_PREVIOUS ? derive(env.TAILOR_SECRET_PREVIOUS) : undefined };
 }
 
-function nonce(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(12));
-  let s = '';
-  for (const b of bytes) s += String.fromCharCode(b);
-  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
 /** A signed session value (exported for tests, which also mint expired ones with `now`). */
 export async function mintSession(env: Pick<Env, 'TAILOR_ADMIN_TOKEN' | 'TAILOR_SECRET' | 'TAILOR_SECRET_PREVIOUS'>, now = Date.now()): Promise<string | null> {
   const keys = sessionKeys(env);
-  return keys ? sign(`admin-${nonce()}`, keys, now) : null;
+  return keys ? sign(`admin-${randomId(16)}`, keys, now) : null;
 }
 
 export async function isValidSession(env: Pick<Env, 'TAILOR_ADMIN_TOKEN' | 'TAILOR_SECRET' | 'TAILOR_SECRET_PREVIOUS'>, value: string | undefined, now = Date.now()): Promise<boolean> {
