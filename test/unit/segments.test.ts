@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig, loadConfig } from '../../edge/config.ts';
 import { DEFAULT_SEGMENTS, SEGMENT_GROUP_LABELS } from '../../edge/default-segments.ts';
 import { DAY_MS, dayOf } from '../../edge/metrics.ts';
+import { emptyProfile } from '../../edge/profile.ts';
 import { SEGMENT_GROUPS, type Rule, type TailorConfig } from '../../edge/schema.ts';
 import { compileConfig, describeRule, evaluateSegments, explainSegments } from '../../edge/segments.ts';
 import { COUNTERS, type Bucket, type Counts, type Profile, type RequestContext } from '../../edge/types.ts';
@@ -22,21 +23,11 @@ function profile(p: Partial<Profile> = {}): Profile {
   const totals: Counts = {};
   for (const b of buckets) for (const [k, v] of Object.entries(b.counts)) totals[k as keyof Counts] = (totals[k as keyof Counts] ?? 0) + (v ?? 0);
   return {
-    v: 1,
-    id: 'visitor-1',
+    ...emptyProfile('visitor-1'),
     first: buckets.length ? NOW - 400 * DAY_MS : 0,
     last: buckets.length ? NOW : 0,
-    seq: 0,
-    session: null,
     totals,
     buckets,
-    sources: {},
-    interests: {},
-    lastPurchase: 0,
-    traits: {},
-    exp: {},
-    exposed: [],
-    edgeView: null,
     ...p,
   };
 }
