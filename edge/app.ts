@@ -14,7 +14,7 @@ import { fetchOrigin } from './origin.ts';
 import { adminApi } from './routes/admin.ts';
 import { collectRoute } from './routes/collect.ts';
 import { dashboard } from './routes/dashboard.ts';
-import { pageRoute } from './routes/page.ts';
+import { originOptions, pageRoute } from './routes/page.ts';
 import { activePreview, previewRoutes } from './routes/preview.ts';
 import { consentRoute, resetRoute, segmentsRoute } from './routes/visitor-api.ts';
 import { LIMITS } from './schema.ts';
@@ -77,6 +77,6 @@ app.all('*', async (c) => {
   } catch (error) {
     // A Tailor bug must never take the site down: serve the page unpersonalised.
     console.error('tailor: page personalisation failed; serving the origin as is', error instanceof Error ? error.message : String(error));
-    return fetchOrigin(c.req.raw, { originUrl: c.env.ORIGIN_URL || undefined, assets: c.env.ASSETS, forPersonalisation: false, waitUntil: (p) => c.executionCtx.waitUntil(p) });
+    return fetchOrigin(c.req.raw, originOptions(c, false));
   }
 });

@@ -9,7 +9,7 @@ import { getCookie } from 'hono/cookie';
 import { isbot } from 'isbot';
 import type { AppEnv } from '../env.ts';
 import { evaluateVisitor, type Overrides } from '../evaluate.ts';
-import { fetchOrigin, isHtml } from '../origin.ts';
+import { fetchOrigin, isHtml, type OriginOptions } from '../origin.ts';
 import { personalise, type PageAnnotations } from '../personalise.ts';
 import { emptyProfile, foldRequest } from '../profile.ts';
 import { writeReport } from '../reporting.ts';
@@ -28,6 +28,18 @@ export interface PagePreview {
 
 const ASSET_PATH = /\.(?!html?$)[a-z0-9]{1,8}$/i;
 
+/** How this deployment reaches its site: ASSETS, or ORIGIN_URL through the edge cache with a timeout. */
+export function originOptions(c: Context<AppEnv>, forPersonalisation: boolean): OriginOptions {
+  return {
+    originUrl: c.env.ORIGIN_URL || undefined,
+    assets: c.env.ASSETS,
+    forPersonalisation,
+    waitUntil: (p) => c.executionCtx.waitUntil(p),
+    cache: c.env.ORIGIN_URL ? (globalThis as unknown as { caches?: { default: Cache } }).caches?.default : undefined,
+    timeoutMs: Number(c.env.ORIGIN_TIMEOUT_MS) || undefined,
+  };
+}
+
 export async function pageRoute(c: Context<AppEnv>, preview?: PagePreview): Promise<Response> {
   const req = c.req.raw;
   const url = new URL(req.url);
@@ -38,14 +50,7 @@ export async function pageRoute(c: Context<AppEnv>, preview?: PagePreview): Prom
 
   let origin: Response;
   try {
-    origin = await fetchOrigin(req, {
-      originUrl: c.env.ORIGIN_URL || undefined,
-      assets: c.env.ASSETS,
-      forPersonalisation: personalisable,
-      waitUntil,
-      cache: c.env.ORIGIN_URL ? (globalThis as unknown as { caches?: { default: Cache } }).caches?.default : undefined,
-      timeoutMs: Number(c.env.ORIGIN_TIMEOUT_MS) || undefined,
-    });
+    origin = await fetchOrigin(req, originOptions(c, personalisable));
   } catch (error) {
     // The origin is down or too slow: say so plainly, as a proxy would; never a Tailor crash.
     const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
