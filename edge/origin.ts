@@ -4,7 +4,20 @@
  * cached at the edge (Cache API) as their own headers allow, *before*
  * personalisation, so one cached copy serves every segment.
  */
+import { randomId } from './request-context.ts';
+
 const TAILOR_COOKIE = /^(?:__Host-)?tailor_/;
+
+/** Carried by the edge-cache copy of an HTML page: which stored document it is (see page-template.ts). */
+const DOCUMENT_ID = 'x-tailor-document';
+const documentIds = new WeakMap<Response, string>();
+
+/**
+ * A stable id for the exact bytes of this response, when it has one: the copy
+ * in the edge cache, or a static asset (its ETag is a hash of the file).
+ * Uncached origin responses have none: the origin may answer differently each time.
+ */
+export const documentIdOf = (res: Response): string | undefined => documentIds.get(res);
 
 /** The visitor's cookies minus Tailor's own: the origin never sees the profile. */
 export function stripTailorCookies(cookieHeader: string | null): string | null {
@@ -51,7 +64,10 @@ export async function fetchOrigin(request: Request, opts: OriginOptions): Promis
     headers.delete('if-modified-since');
   }
   if (!opts.originUrl) {
-    return opts.assets.fetch(new Request(request.url, { method: request.method, headers, redirect: 'manual' }));
+    const res = await opts.assets.fetch(new Request(request.url, { method: request.method, headers, redirect: 'manual' }));
+    const etag = res.headers.get('etag');
+    if (res.status === 200 && etag && !etag.startsWith('W/') && isHtml(res)) documentIds.set(res, `asset ${url.pathname} ${etag}`);
+    return res;
   }
   const target = new URL(url.pathname + url.search, opts.originUrl);
   const init: RequestInit = { method: request.method, headers, redirect: 'manual', signal: AbortSignal.timeout(opts.timeoutMs ?? ORIGIN_TIMEOUT_MS) };
@@ -63,12 +79,26 @@ export async function fetchOrigin(request: Request, opts: OriginOptions): Promis
   const cacheKey = new Request(target.toString(), { method: 'GET' });
   if (cacheable) {
     const hit = await opts.cache!.match(cacheKey).catch(() => undefined);
-    if (hit) return hit;
+    const id = hit?.headers.get(DOCUMENT_ID);
+    if (!hit || !id) return hit ?? fetchAndCache(originReq, cacheKey, opts);
+    const res = new Response(hit.body, hit);
+    res.headers.delete(DOCUMENT_ID);
+    documentIds.set(res, id);
+    return res;
   }
+  return fetch(originReq);
+}
+
+async function fetchAndCache(originReq: Request, cacheKey: Request, opts: OriginOptions): Promise<Response> {
   const res = await fetch(originReq);
-  if (cacheable && isSharedCacheable(res)) {
-    opts.waitUntil(opts.cache!.put(cacheKey, res.clone()).catch(() => {}));
+  if (!isSharedCacheable(res)) return res;
+  const copy = new Response(res.clone().body, res);
+  if (isHtml(res)) {
+    const id = randomId();
+    copy.headers.set(DOCUMENT_ID, id);
+    documentIds.set(res, id);
   }
+  opts.waitUntil(opts.cache!.put(cacheKey, copy).catch(() => {}));
   return res;
 }
 

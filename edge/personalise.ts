@@ -16,18 +16,22 @@ export interface PageAnnotations {
   bodyHtml?: string;
 }
 
-export function personalise(
-  response: Response,
-  slots: Record<string, RenderedSlot>,
-  page: PageAnnotations,
-  hooks: {
-    onError?: (error: unknown) => void;
-    /** A slot was filled (for exposure recording). */
-    onSlot?: (name: string, slot: RenderedSlot) => void;
-    /** The whole document went through the rewriter. */
-    onEnd?: () => void;
-  } = {},
-): Response {
+export interface PersonaliseHooks {
+  onError?: (error: unknown) => void;
+  /** A slot was filled (for exposure recording). */
+  onSlot?: (name: string, slot: RenderedSlot) => void;
+  /** The whole document went through the rewriter. */
+  onEnd?: () => void;
+}
+
+/** What goes first in <head>: the SDK reads these, and must see them before any script runs. */
+export function headMeta(page: PageAnnotations): string {
+  let meta = `<meta name="tailor:consent" content="${escapeHtml(page.consent)}">`;
+  if (page.pvid) meta += `<meta name="tailor:pvid" content="${escapeHtml(page.pvid)}">`;
+  return meta;
+}
+
+export function personalise(response: Response, slots: Record<string, RenderedSlot>, page: PageAnnotations, hooks: PersonaliseHooks = {}): Response {
   const onError = hooks.onError ?? (() => {});
   const guard =
     <T>(fn: (arg: T) => void) =>
@@ -44,17 +48,14 @@ export function personalise(
       element: guard((el: Element) => {
         if (headDone) return;
         headDone = true;
-        let meta = `<meta name="tailor:consent" content="${escapeHtml(page.consent)}">`;
-        if (page.pvid) meta += `<meta name="tailor:pvid" content="${escapeHtml(page.pvid)}">`;
-        // First in <head>: the SDK reads these, and must see them before any script runs.
-        el.prepend(meta, { html: true });
+        el.prepend(headMeta(page), { html: true });
         if (page.headHtml) el.append(page.headHtml, { html: true });
       }),
     })
     .on('[data-tailor-slot]', {
       element: guard((el: Element) => {
         const name = el.getAttribute('data-tailor-slot');
-        const slot = name ? slots[name] : undefined;
+        const slot = name && Object.hasOwn(slots, name) ? slots[name] : undefined;
         if (!slot) return;
         el.setInnerContent(slot.html, { html: true });
         el.setAttribute('data-tailor-segment', slot.segment);

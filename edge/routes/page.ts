@@ -9,11 +9,13 @@ import { getCookie } from 'hono/cookie';
 import { isbot } from 'isbot';
 import type { AppEnv } from '../env.ts';
 import { evaluateVisitor, type Overrides } from '../evaluate.ts';
-import { fetchOrigin, isHtml, type OriginOptions } from '../origin.ts';
-import { personalise, type PageAnnotations } from '../personalise.ts';
+import { documentIdOf, fetchOrigin, isHtml, type OriginOptions } from '../origin.ts';
+import { personaliseDocument } from '../page-template.ts';
+import type { PageAnnotations, PersonaliseHooks } from '../personalise.ts';
 import { emptyProfile, foldRequest } from '../profile.ts';
 import { writeReport } from '../reporting.ts';
 import { CONSENT_COOKIE, randomId, requestContext, resolveConsent } from '../request-context.ts';
+import type { RenderedSlot } from '../render.ts';
 import type { Profile } from '../types.ts';
 import { forgetVisitorCookies, profileCookie, readProfile } from '../visitor.ts';
 import { sessionDeltas } from './session-deltas.ts';
@@ -62,6 +64,10 @@ export async function pageRoute(c: Context<AppEnv>, preview?: PagePreview): Prom
   const config = c.get('config');
   const consent = preview ? 'pending' : resolveConsent(getCookie(c, CONSENT_COOKIE), req.headers.get('sec-gpc') === '1', config.settings);
   const now = visitorNow(c);
+  // The same document again (edge-cached copy, static asset): filled from its template, not re-parsed.
+  const documentId = documentIdOf(origin);
+  const personalise = (res: Response, slots: Record<string, RenderedSlot>, page: PageAnnotations, hooks: PersonaliseHooks = {}) =>
+    personaliseDocument(res, documentId, slots, page, { ...hooks, waitUntil });
 
   const res = new Response(origin.body, origin);
   res.headers.delete('etag');

@@ -79,6 +79,19 @@ describe('ORIGIN_URL mode', () => {
     expect(social.headers.get('cache-control')).toMatch(/private/);
   });
 
+  it('keeps personalising each visitor once the cached page is served from its template', async () => {
+    const pvid = (html: string) => html.replace(/(name="tailor:pvid" content=")[^"]+/, '$1…');
+    const first = await (await get('/cached', { referer: 'https://t.co/x' })).text();
+    for (let i = 0; i < 4; i++) {
+      const res = await get('/cached', { referer: 'https://t.co/x' });
+      expect(res.headers.get('x-tailor-document')).toBeNull(); // the cache copy's id stays inside the edge
+      expect(pvid(await res.text())).toBe(pvid(first));
+      const email = await (await get('/cached?utm_source=newsletter&utm_medium=email')).text();
+      expect(email).toContain('data-tailor-segment="campaign-newsletter-arrivals"');
+    }
+    expect(hits['/cached']).toBe(1);
+  });
+
   it('does not cache what the origin marks private', async () => {
     await (await get('/private')).text();
     await (await get('/private')).text();
