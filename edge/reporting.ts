@@ -61,64 +61,98 @@ export interface ReportBatch {
   medium?: string | null;
 }
 
-export function reportStatements(db: D1Database, b: ReportBatch): D1PreparedStatement[] {
-  const day = dayKey(b.now);
+const eventRow = (b: ReportBatch, e: TailorEvent): unknown[] => [
+  e.id,
+  b.visitor,
+  e.type,
+  e.type === 'track' ? e.name : null,
+  e.type === 'page' ? pathOf(e.url) : null,
+  b.medium ?? null,
+  e.type === 'track' && e.name === 'purchase' && typeof e.props?.value === 'number' && Number.isFinite(e.props.value)
+    ? Math.round(Math.min(Math.max(e.props.value, 0), 1e7) * 100)
+    : null,
+  e.ts,
+  dayKey(e.ts),
+];
+
+/**
+ * The statements for one or more reports, as one D1 batch (one transaction).
+ * Events and memberships of all reports share multi-row inserts and sessions
+ * are summed per day and medium; exposures and goal attributions keep report
+ * order, since a goal is attributed to an exposure written before it.
+ */
+export function reportStatements(db: D1Database, batches: readonly ReportBatch[]): D1PreparedStatement[] {
   const stmts: D1PreparedStatement[] = [];
-  if (b.events?.length) {
-    const rows = b.events.map((e) => [
-      e.id,
-      b.visitor,
-      e.type,
-      e.type === 'track' ? e.name : null,
-      e.type === 'page' ? pathOf(e.url) : null,
-      b.medium ?? null,
-      e.type === 'track' && e.name === 'purchase' && typeof e.props?.value === 'number' && Number.isFinite(e.props.value)
-        ? Math.round(Math.min(Math.max(e.props.value, 0), 1e7) * 100)
-        : null,
-      e.ts,
-      dayKey(e.ts),
-    ]);
-    stmts.push(...chunkedInsert(db, 'INSERT OR IGNORE INTO events (id, visitor, type, name, path, medium, value_cents, ts, day)', 9, rows));
-  }
-  if (b.segments?.length) {
-    stmts.push(...chunkedInsert(db, 'INSERT OR IGNORE INTO segment_members (day, segment, visitor)', 3, b.segments.map((s) => [day, s, b.visitor])));
-  }
-  for (const [medium, n] of Object.entries(b.sessions ?? {})) {
-    if (n > 0) {
-      stmts.push(
-        db
-          .prepare('INSERT INTO traffic (day, medium, sessions) VALUES (?, ?, ?) ON CONFLICT (day, medium) DO UPDATE SET sessions = sessions + excluded.sessions')
-          .bind(day, medium, n),
-      );
+  const events = batches.flatMap((b) => (b.events ?? []).map((e) => eventRow(b, e)));
+  if (events.length) stmts.push(...chunkedInsert(db, 'INSERT OR IGNORE INTO events (id, visitor, type, name, path, medium, value_cents, ts, day)', 9, events));
+  const members = batches.flatMap((b) => (b.segments ?? []).map((s) => [dayKey(b.now), s, b.visitor]));
+  if (members.length) stmts.push(...chunkedInsert(db, 'INSERT OR IGNORE INTO segment_members (day, segment, visitor)', 3, members));
+  const sessions = new Map<string, [string, string, number]>();
+  for (const b of batches) {
+    for (const [medium, n] of Object.entries(b.sessions ?? {})) {
+      if (!(n > 0)) continue;
+      const key = `${dayKey(b.now)} ${medium}`;
+      const row = sessions.get(key) ?? [dayKey(b.now), medium, 0];
+      row[2] += n;
+      sessions.set(key, row);
     }
   }
-  for (const x of b.exposures ?? []) {
-    stmts.push(db.prepare('INSERT OR IGNORE INTO exposures (experiment, visitor, variant, ts, day) VALUES (?, ?, ?, ?, ?)').bind(x.experiment, b.visitor, x.variant, b.now, day));
+  for (const row of sessions.values()) {
+    stmts.push(db.prepare('INSERT INTO traffic (day, medium, sessions) VALUES (?, ?, ?) ON CONFLICT (day, medium) DO UPDATE SET sessions = sessions + excluded.sessions').bind(...row));
   }
-  for (const g of b.goals ?? []) {
-    stmts.push(
-      db
-        .prepare(
-          `INSERT OR IGNORE INTO conversions (experiment, visitor, variant, goal, ts, day)
-           SELECT experiment, visitor, variant, ?1, ?2, ?3 FROM exposures
-           WHERE experiment = ?4 AND visitor = ?5 AND ts <= ?2 AND ?2 - ts <= ?6`,
-        )
-        .bind(g.goal, g.ts, dayKey(g.ts), g.experiment, b.visitor, g.windowDays * 86_400_000),
-    );
+  for (const b of batches) {
+    for (const x of b.exposures ?? []) {
+      stmts.push(db.prepare('INSERT OR IGNORE INTO exposures (experiment, visitor, variant, ts, day) VALUES (?, ?, ?, ?, ?)').bind(x.experiment, b.visitor, x.variant, b.now, dayKey(b.now)));
+    }
+    for (const g of b.goals ?? []) {
+      stmts.push(
+        db
+          .prepare(
+            `INSERT OR IGNORE INTO conversions (experiment, visitor, variant, goal, ts, day)
+             SELECT experiment, visitor, variant, ?1, ?2, ?3 FROM exposures
+             WHERE experiment = ?4 AND visitor = ?5 AND ts <= ?2 AND ?2 - ts <= ?6`,
+          )
+          .bind(g.goal, g.ts, dayKey(g.ts), g.experiment, b.visitor, g.windowDays * 86_400_000),
+      );
+    }
   }
   return stmts;
 }
 
-/** Writes a report batch; never throws. */
+/**
+ * Reports wait this long in isolate memory so that the requests of a short
+ * window share one D1 transaction instead of one each: D1 has a single writer,
+ * and per-transaction cost, not rows, is what limits it.
+ */
+export const COALESCE_MS = 20;
+/** At most this many reports in one D1 batch; the rest go with the next flush. */
+const MAX_REPORTS_PER_BATCH = 50;
+/** Reports not yet written, per D1 binding. Plain data only: no I/O object crosses requests. */
+const waiting = new Map<D1Database, ReportBatch[]>();
+
+/**
+ * Writes a report (off the response path: pass the promise to waitUntil); never
+ * throws. After COALESCE_MS the caller writes every report then waiting,
+ * its own and those of concurrent requests, in one batch. A request whose report
+ * another request already wrote has nothing left to do. Each request only ever
+ * awaits its own timer and its own D1 call.
+ */
 export async function writeReport(db: D1Database | undefined, b: ReportBatch): Promise<void> {
   if (!db) return;
+  const queue = waiting.get(db) ?? [];
+  if (!queue.length) waiting.set(db, queue);
+  queue.push(b);
+  await new Promise((resolve) => setTimeout(resolve, COALESCE_MS));
+  const taken = queue.splice(0, MAX_REPORTS_PER_BATCH);
+  if (!queue.length && waiting.get(db) === queue) waiting.delete(db);
+  if (!taken.length) return;
   try {
-    const stmts = reportStatements(db, b);
+    const stmts = reportStatements(db, taken);
     if (stmts.length) await db.batch(stmts);
   } catch (error) {
     reportingHealth.failures++;
     reportingHealth.lastError = error instanceof Error ? error.message.slice(0, 200) : 'unknown';
-    console.error(`tailor: reporting write failed (${reportingHealth.failures} so far): ${reportingHealth.lastError}`);
+    console.error(`tailor: reporting write failed (${reportingHealth.failures} so far, ${taken.length} report(s) lost): ${reportingHealth.lastError}`);
   }
 }
 

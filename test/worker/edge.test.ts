@@ -4,7 +4,7 @@ import { sign } from '../../edge/cookie.ts';
 import { resetConfigCache } from '../../edge/config-store.ts';
 import { encodeProfile, emptyProfile } from '../../edge/profile.ts';
 import { TEST_SECRET } from '../support/constants.ts';
-import { BROWSER_UA, Jar, collect, filledSlots, pageEvent, trackEvent, visit } from './helpers.ts';
+import { BROWSER_UA, Jar, collect, filledSlots, pageEvent, settleReporting, trackEvent, visit } from './helpers.ts';
 
 const e = env as unknown as { DB: D1Database; CONFIG: KVNamespace };
 
@@ -157,12 +157,13 @@ describe('collect', () => {
 
 describe('bots and consent', () => {
   it('bots get the default content, no cookie, and are not counted', async () => {
+    await settleReporting();
     const before = await e.DB.prepare('SELECT COUNT(*) AS n FROM segment_members').first<{ n: number }>();
     const res = await visit('/', { headers: { 'user-agent': 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)', referer: 'https://t.co/x' } });
     const html = await res.text();
     expect(Object.keys(filledSlots(html))).toEqual([]);
     expect(res.headers.getSetCookie()).toEqual([]);
-    await new Promise((r) => setTimeout(r, 100));
+    await settleReporting();
     const after = await e.DB.prepare('SELECT COUNT(*) AS n FROM segment_members').first<{ n: number }>();
     expect(after?.n).toBe(before?.n);
   });
@@ -279,14 +280,14 @@ describe('reporting cost', () => {
   it("reports a returning visitor's segment membership once a day, not on every page view", async () => {
     const jar = new Jar();
     await visit('/', { jar });
-    await new Promise((r) => setTimeout(r, 150));
+    await settleReporting();
     const visitorRows = async () => (await e.DB.prepare('SELECT COUNT(*) AS n FROM segment_members').first<{ n: number }>())!.n;
     const before = await visitorRows();
     // The same visitor with the same segments on the same day: no new rows, a stable marker.
     const marker = jar.cookies.get('tailor_r');
     expect(marker).toMatch(/^\d{8}\.[0-9a-z]+$/);
     for (let i = 0; i < 3; i++) await (await visit('/shoes/', { jar })).text();
-    await new Promise((r) => setTimeout(r, 150));
+    await settleReporting();
     expect(await visitorRows()).toBe(before);
     expect(jar.cookies.get('tailor_r')).toBe(marker);
   });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../edge/config.ts';
 import { resetConfigCache } from '../../edge/config-store.ts';
 import { TEST_ADMIN_TOKEN } from '../support/constants.ts';
-import { Jar, collect, filledSlots, trackEvent, visit } from './helpers.ts';
+import { Jar, collect, filledSlots, settleReporting, trackEvent, visit } from './helpers.ts';
 
 const admin = { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/json' };
 
@@ -35,10 +35,6 @@ async function putConfig(config: unknown): Promise<Response> {
   return r;
 }
 
-async function settle(): Promise<void> {
-  await new Promise((r) => setTimeout(r, 150));
-}
-
 beforeAll(async () => {
   expect((await putConfig(withExperiment())).status).toBe(200);
 });
@@ -58,7 +54,7 @@ describe('experiments at the edge', () => {
       const again = await (await visit('/', { jar })).text();
       expect(filledSlots(again).hero).toBe(segment);
     }
-    await settle();
+    await settleReporting();
     const rows = await env.DB.prepare("SELECT variant FROM exposures WHERE experiment = 'hero-copy'").all<{ variant: string }>();
     const mine = rows.results.filter((r) => r.variant === variant);
     expect(mine.length).toBeGreaterThanOrEqual(1);
@@ -77,12 +73,12 @@ describe('experiments at the edge', () => {
     const jar = new Jar();
     const html = await (await visit('/', { jar })).text();
     const variant = filledSlots(html).hero!.split(':')[2];
-    await settle();
+    await settleReporting();
     const purchase = trackEvent('purchase', { value: 120, currency: 'EUR' });
     await collect([purchase], { jar });
     await collect([purchase], { jar });
     await collect([trackEvent('purchase', { value: 80 })], { jar });
-    await settle();
+    await settleReporting();
     const visitor = (await env.DB.prepare("SELECT visitor FROM exposures WHERE experiment='hero-copy' ORDER BY ts DESC LIMIT 1").first<{ visitor: string }>())!.visitor;
     const conv = await env.DB.prepare("SELECT variant, COUNT(*) AS n FROM conversions WHERE experiment='hero-copy' AND visitor = ? GROUP BY variant").bind(visitor).all<{ variant: string; n: number }>();
     expect(conv.results).toEqual([{ variant, n: 1 }]);
@@ -119,10 +115,11 @@ describe('experiments at the edge', () => {
   });
 
   it('bots never see or count a variant', async () => {
+    await settleReporting();
     const before = (await env.DB.prepare('SELECT COUNT(*) AS n FROM exposures').first<{ n: number }>())!.n;
     const html = await (await visit('/', { headers: { 'user-agent': 'Googlebot/2.1 (+http://www.google.com/bot.html)' } })).text();
     expect(filledSlots(html).hero).toBeUndefined();
-    await settle();
+    await settleReporting();
     expect((await env.DB.prepare('SELECT COUNT(*) AS n FROM exposures').first<{ n: number }>())!.n).toBe(before);
   });
 });

@@ -1,4 +1,5 @@
 import { SELF } from 'cloudflare:test';
+import { COALESCE_MS } from '../../edge/reporting.ts';
 
 export const BASE = 'http://localhost';
 export const BROWSER_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Safari/537.36';
@@ -59,3 +60,9 @@ export function filledSlots(html: string): Record<string, string> {
   }
   return out;
 }
+
+/**
+ * Reporting writes run in waitUntil (which SELF.fetch does not await) after a
+ * short coalescing delay: wait until those of earlier requests have landed.
+ */
+export const settleReporting = (): Promise<void> => new Promise((r) => setTimeout(r, COALESCE_MS + 200));

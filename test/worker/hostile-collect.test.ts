@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resetConfigCache } from '../../edge/config-store.ts';
 import { LIMITS } from '../../edge/schema.ts';
-import { BASE, BROWSER_UA, Jar } from './helpers.ts';
+import { BASE, BROWSER_UA, Jar, settleReporting } from './helpers.ts';
 
 const db = (env as unknown as { DB: D1Database }).DB;
 const PROPERTY_TIMEOUT = 120_000;
@@ -291,7 +291,7 @@ describe('collect under hostile requests (workerd)', () => {
       found = await rows(validIds);
       if (found.length < validIds.length) await new Promise((r) => setTimeout(r, 30));
     }
-    await new Promise((r) => setTimeout(r, 150)); // let any late (replay) write land before counting
+    await settleReporting(); // let any late (replay) write land before counting
     found = await rows(validIds);
     expect(found.length).toBe(validIds.length);
     expect(found.every((r) => r.n === 1)).toBe(true);

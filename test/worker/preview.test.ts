@@ -2,7 +2,7 @@ import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { signPreview } from '../../edge/preview.ts';
 import { TEST_ADMIN_TOKEN, TEST_SECRET } from '../support/constants.ts';
-import { Jar, collect, filledSlots, pageEvent, visit } from './helpers.ts';
+import { Jar, collect, filledSlots, pageEvent, settleReporting, visit } from './helpers.ts';
 
 const admin = { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/json' };
 
@@ -12,7 +12,7 @@ async function mint(body: unknown): Promise<Response> {
 }
 
 async function rowCount(table: string): Promise<number> {
-  await new Promise((r) => setTimeout(r, 100));
+  await settleReporting();
   return (await env.DB.prepare(`SELECT COUNT(*) AS n FROM ${table}`).first<{ n: number }>())!.n;
 }
 
