@@ -779,7 +779,8 @@ const COUNTER_ORDER: readonly Counter[] = [
   'sessions.paid',
   'sessions.chatbot',
 ];
-const countScratch: (number | undefined)[] = COUNTER_ORDER.map(() => undefined);
+const countScratch: unknown[] = COUNTER_ORDER.map(() => undefined);
+const COUNTER_INDEX = new Map<string, number>(COUNTER_ORDER.map((c, i) => [c, i]));
 const WIDTH_CODES = [1, WEEK, BLOCK] as const;
 const MAX_WIDTH = 10_000;
 const MAX_LIST = 64;
@@ -996,14 +997,28 @@ class Reader {
     const bytes = this.bytes;
     const start = this.pos;
     const stop = start + len;
-    let s = '';
+    let h = len;
+    let ascii = true;
     for (let i = start; i < stop; i++) {
       const b = bytes[i]!;
       if (b > 127) {
-        s = textDecoder.decode(bytes.subarray(start, stop));
+        ascii = false;
         break;
       }
-      s += String.fromCharCode(b);
+      h = (Math.imul(h, 31) + b) | 0;
+    }
+    let s: string;
+    if (!ascii) s = textDecoder.decode(bytes.subarray(start, stop));
+    else {
+      // Cookies repeat the same names (categories, sources, ids): most are found here without allocating.
+      const slot = (h ^ (h >>> 8)) & (STR_CACHE_SIZE - 1);
+      const cached = strCache[slot]!;
+      if (cached.length === len && sameAscii(cached, bytes, start)) s = cached;
+      else {
+        s = '';
+        for (let i = start; i < stop; i++) s += String.fromCharCode(bytes[i]!);
+        strCache[slot] = s;
+      }
     }
     this.pos = stop;
     if (s.length > maxLen) fail();
@@ -1017,6 +1032,15 @@ class Reader {
     seen.push(k);
     return k;
   }
+}
+
+/** Recently decoded ASCII strings, by a hash of their bytes (see Reader.str). */
+const STR_CACHE_SIZE = 256;
+const strCache: string[] = new Array<string>(STR_CACHE_SIZE).fill('');
+
+function sameAscii(s: string, bytes: Uint8Array, at: number): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) !== bytes[at + i]) return false;
+  return true;
 }
 
 const intIn = (x: unknown, max: number): number => (typeof x === 'number' && x > 0 ? Math.min(max, Math.floor(x)) : 0);
@@ -1053,40 +1077,42 @@ function allWholeSeconds(p: Profile): boolean {
 /** Writes counts; the presence mask is XORed with the previous one (neighbouring buckets mostly share it). Returns the mask. */
 function writeCounts(w: Writer, counts: Counts, prevMask = 0): number {
   const v = countScratch;
-  gatherCounts(counts, v);
   let mask = 0;
-  for (let i = 0; i < v.length; i++) if (v[i] !== undefined) mask |= 1 << i;
+  // for-in rather than one named read per counter: Counts objects come in many shapes
+  // (keys added in event order), and 15 megamorphic reads per bucket cost far more than
+  // enumerating the few keys present through the shape's enum cache.
+  for (const k in counts) {
+    const i = COUNTER_INDEX.get(k);
+    if (i === undefined) continue;
+    const x = counts[k as Counter];
+    if (x === undefined) continue;
+    v[i] = x;
+    mask |= 1 << i;
+  }
   w.uv(mask ^ prevMask);
   for (let i = 0; mask >> i !== 0; i++) if (mask & (1 << i)) w.uv(intIn(v[i], Number.MAX_SAFE_INTEGER));
   return mask;
 }
 
-function readCounts(r: Reader, into: Counts, prevMask = 0): number {
+/** Reads counts (see writeCounts); the presence mask is left in `readMask`. */
+function readCounts(r: Reader, prevMask = 0): Counts {
   const mask = r.uv((1 << COUNTER_ORDER.length) - 1) ^ prevMask;
-  for (let i = 0; mask >> i !== 0; i++) if (mask & (1 << i)) setCount(into, i, r.uv());
-  return mask;
+  readMask = mask;
+  const c = new (CountsObject as unknown as new () => Counts)();
+  for (let i = 0; mask >> i !== 0; i++) if (mask & (1 << i)) setCount(c, i, r.uv());
+  return c;
 }
+let readMask = 0;
 
-// Counts objects come in many shapes; named property access (below) is several
-// times faster than keyed access by a variable name. Both follow COUNTER_ORDER.
+/**
+ * `new CountsObject()` is a plain object (its prototype is Object.prototype), but one
+ * that V8 allocates with room for every counter in the object itself, where `{}`
+ * has room for 4 and reallocates an overflow store as counters are added.
+ */
+function CountsObject(): void {}
+CountsObject.prototype = Object.prototype;
 
-function gatherCounts(c: Counts, out: (number | undefined)[]): void {
-  out[0] = c.sessions;
-  out[1] = c.pageviews;
-  out[2] = c['sessions.direct'];
-  out[3] = c.productViews;
-  out[4] = c['sessions.search'];
-  out[5] = c['sessions.email'];
-  out[6] = c['sessions.social'];
-  out[7] = c.dealViews;
-  out[8] = c.cartAdds;
-  out[9] = c.checkouts;
-  out[10] = c.purchases;
-  out[11] = c.revenue;
-  out[12] = c['sessions.referral'];
-  out[13] = c['sessions.paid'];
-  out[14] = c['sessions.chatbot'];
-}
+// Named property stores (below) are several times faster than keyed stores by a variable name.
 
 function setCount(c: Counts, i: number, v: number): void {
   switch (i) {
@@ -1236,7 +1262,7 @@ function readProfile(bytes: Uint8Array): Profile {
   if (flags & 2) {
     p.edgeView = { id: r.str(MAX_ID)!, medium: medium(), source: r.str(MAX_NAME, true), confirmed: (flags & 4) !== 0 };
   }
-  readCounts(r, p.totals);
+  p.totals = readCounts(r);
   let mask = 0;
 
   const nb = r.uv(MAX_LIST);
@@ -1251,8 +1277,8 @@ function readProfile(bytes: Uint8Array): Profile {
     if (code === 3 && (width < 1 || (WIDTH_CODES as readonly number[]).includes(width))) fail();
     const day = prevStart - gap - width;
     if (day < 0 || day > dayOf(MAX_TS)) fail();
-    const counts: Counts = {};
-    mask = readCounts(r, counts, mask);
+    const counts = readCounts(r, mask);
+    mask = readMask;
     p.buckets.push({ day, width, counts });
     prevStart = day;
   }
