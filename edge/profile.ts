@@ -780,7 +780,6 @@ const COUNTER_ORDER: readonly Counter[] = [
   'sessions.chatbot',
 ];
 const countScratch: unknown[] = COUNTER_ORDER.map(() => undefined);
-const COUNTER_INDEX = new Map<string, number>(COUNTER_ORDER.map((c, i) => [c, i]));
 const WIDTH_CODES = [1, WEEK, BLOCK] as const;
 const MAX_WIDTH = 10_000;
 const MAX_LIST = 64;
@@ -790,9 +789,6 @@ class Writer {
   n = 0;
   /** 1000 when every time is whole seconds, else 1 (ms). */
   unit = 1;
-  /** In the bucket section integers are nibble varints (3 bits + continuation): bucket counts are mostly tiny. */
-  nibbles = false;
-  half = -1;
   /** Literals written so far, by index (a cookie holds a few dozen: a linear scan beats a Map here). */
   strings: string[] = [];
 
@@ -800,8 +796,6 @@ class Writer {
   reset(): Writer {
     this.n = 0;
     this.unit = 1;
-    this.nibbles = false;
-    this.half = -1;
     this.strings.length = 0;
     return this;
   }
@@ -820,30 +814,6 @@ class Writer {
   }
   uv(x: number): void {
     let v = x;
-    if (this.nibbles) {
-      // Bit operations are exact below 2^31; larger values take the float path.
-      for (; v >= 0x80000000; v = Math.floor(v / 8)) this.nibble((v % 8) | 8);
-      // nibble() inlined: this is the loop of the bucket section (at most 11 nibbles remain).
-      this.ensure(6);
-      const buf = this.buf;
-      let n = this.n;
-      let half = this.half;
-      for (;;) {
-        const x = v >= 8 ? (v & 7) | 8 : v;
-        if (half >= 0) {
-          buf[half]! |= x << 4;
-          half = -1;
-        } else {
-          half = n;
-          buf[n++] = x;
-        }
-        if (!(v >= 8)) break;
-        v >>>= 3;
-      }
-      this.n = n;
-      this.half = half;
-      return;
-    }
     if (v < 128) return this.byte(v);
     this.ensure(8);
     const buf = this.buf;
@@ -855,20 +825,6 @@ class Writer {
   }
   zz(x: number): void {
     this.uv(x >= 0 ? x * 2 : -x * 2 - 1);
-  }
-  nibble(x: number): void {
-    if (this.half >= 0) {
-      this.buf[this.half]! |= x << 4;
-      this.half = -1;
-    } else {
-      this.half = this.n;
-      this.byte(x);
-    }
-  }
-  /** Switches nibble mode; leaving it pads a half-filled byte with a zero nibble. */
-  setNibbles(on: boolean): void {
-    this.nibbles = on;
-    this.half = -1;
   }
   str(s: string | null): void {
     if (s === null) return this.byte(0);
@@ -906,8 +862,6 @@ const fail = (): never => {
 class Reader {
   pos = 0;
   unit = 1;
-  nibbles = false;
-  high = false;
   strings: string[] = [];
   bytes: Uint8Array;
   end: number;
@@ -922,7 +876,7 @@ class Reader {
   uv(max = Number.MAX_SAFE_INTEGER): number {
     let v = 0;
     let scale = 1;
-    if (!this.nibbles && this.pos < this.end) {
+    if (this.pos < this.end) {
       // Most integers are one byte.
       const b = this.bytes[this.pos]!;
       if (b < 128) {
@@ -930,30 +884,6 @@ class Reader {
         if (b > max) fail();
         return b;
       }
-    }
-    if (this.nibbles) {
-      // nibble() inlined: this is the loop of the bucket section.
-      const bytes = this.bytes;
-      let pos = this.pos;
-      let high = this.high;
-      for (let i = 0; ; i++) {
-        if (i === 18) fail();
-        let x: number;
-        if (high) {
-          x = bytes[pos - 1]! >> 4;
-          high = false;
-        } else {
-          if (pos >= this.end) fail();
-          x = bytes[pos++]! & 15;
-          high = true;
-        }
-        v += (x & 7) * scale;
-        if (x < 8) break;
-        scale *= 8;
-      }
-      this.pos = pos;
-      this.high = high;
-      return v > max ? fail() : v;
     }
     for (let i = 0; ; i++) {
       if (i === 8) fail();
@@ -964,19 +894,6 @@ class Reader {
     }
     if (v > max) fail();
     return v;
-  }
-  nibble(): number {
-    if (this.high) {
-      this.high = false;
-      return this.bytes[this.pos - 1]! >> 4;
-    }
-    this.high = true;
-    return this.byte() & 15;
-  }
-  setNibbles(on: boolean): void {
-    if (this.high && this.bytes[this.pos - 1]! >> 4 !== 0) fail(); // padding must be zero
-    this.nibbles = on;
-    this.high = false;
   }
   zz(maxAbs: number): number {
     const u = this.uv();
@@ -1082,8 +999,8 @@ function writeCounts(w: Writer, counts: Counts, prevMask = 0): number {
   // (keys added in event order), and 15 megamorphic reads per bucket cost far more than
   // enumerating the few keys present through the shape's enum cache.
   for (const k in counts) {
-    const i = COUNTER_INDEX.get(k);
-    if (i === undefined) continue;
+    const i = counterIndex(k);
+    if (i < 0) continue;
     const x = counts[k as Counter];
     if (x === undefined) continue;
     v[i] = x;
@@ -1111,6 +1028,28 @@ let readMask = 0;
  */
 function CountsObject(): void {}
 CountsObject.prototype = Object.prototype;
+
+/** The counter's place in COUNTER_ORDER, or -1. A string switch: keys are internalized strings, so this beats a Map. */
+function counterIndex(k: string): number {
+  switch (k) {
+    case 'sessions': return 0;
+    case 'pageviews': return 1;
+    case 'sessions.direct': return 2;
+    case 'productViews': return 3;
+    case 'sessions.search': return 4;
+    case 'sessions.email': return 5;
+    case 'sessions.social': return 6;
+    case 'dealViews': return 7;
+    case 'cartAdds': return 8;
+    case 'checkouts': return 9;
+    case 'purchases': return 10;
+    case 'revenue': return 11;
+    case 'sessions.referral': return 12;
+    case 'sessions.paid': return 13;
+    case 'sessions.chatbot': return 14;
+    default: return -1;
+  }
+}
 
 // Named property stores (below) are several times faster than keyed stores by a variable name.
 

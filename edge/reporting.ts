@@ -130,6 +130,10 @@ const MAX_REPORTS_PER_BATCH = 50;
 /** Reports not yet written, per D1 binding. Plain data only: no I/O object crosses requests. */
 const waiting = new Map<D1Database, ReportBatch[]>();
 
+/** Most page views of a returning visitor: membership already reported today, no new session, no exposure. */
+const isEmpty = (b: ReportBatch) =>
+  !b.events?.length && !b.segments?.length && !b.exposures?.length && !b.goals?.length && !Object.values(b.sessions ?? {}).some((n) => n > 0);
+
 /**
  * Writes a report (off the response path: pass the promise to waitUntil); never
  * throws. After COALESCE_MS the caller writes every report then waiting,
@@ -138,7 +142,7 @@ const waiting = new Map<D1Database, ReportBatch[]>();
  * awaits its own timer and its own D1 call.
  */
 export async function writeReport(db: D1Database | undefined, b: ReportBatch): Promise<void> {
-  if (!db) return;
+  if (!db || isEmpty(b)) return;
   const queue = waiting.get(db) ?? [];
   if (!queue.length) waiting.set(db, queue);
   queue.push(b);

@@ -108,9 +108,11 @@ export async function pageRoute(c: Context<AppEnv>, preview?: PagePreview): Prom
   // exposures table's key (experiment, visitor) keeps it once per visitor.
   const exposures: { experiment: string; variant: string }[] = [];
   let finished!: () => void;
-  const done = new Promise<void>((r) => (finished = r));
   // A visitor who aborts the page never reaches the document end: report anyway after a while.
-  const ended = Promise.race([done, new Promise<void>((r) => setTimeout(r, 10_000))]);
+  const ended = new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 10_000);
+    finished = () => (clearTimeout(timer), resolve());
+  });
   waitUntil(
     ended.then(() =>
       writeReport(c.env.DB, { visitor: folded.id, now, segments: membership.segments, sessions: sessionDeltas(before, folded), exposures }),
