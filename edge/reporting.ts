@@ -131,7 +131,7 @@ const MAX_REPORTS_PER_BATCH = 50;
 const waiting = new Map<D1Database, ReportBatch[]>();
 
 /** Most page views of a returning visitor: membership already reported today, no new session, no exposure. */
-const isEmpty = (b: ReportBatch) =>
+export const isEmptyReport = (b: ReportBatch): boolean =>
   !b.events?.length && !b.segments?.length && !b.exposures?.length && !b.goals?.length && !Object.values(b.sessions ?? {}).some((n) => n > 0);
 
 /**
@@ -142,7 +142,7 @@ const isEmpty = (b: ReportBatch) =>
  * awaits its own timer and its own D1 call.
  */
 export async function writeReport(db: D1Database | undefined, b: ReportBatch): Promise<void> {
-  if (!db || isEmpty(b)) return;
+  if (!db || isEmptyReport(b)) return;
   const queue = waiting.get(db) ?? [];
   if (!queue.length) waiting.set(db, queue);
   queue.push(b);

@@ -13,7 +13,7 @@ import { documentIdOf, fetchOrigin, isHtml, type OriginOptions } from '../origin
 import { personaliseDocument } from '../page-template.ts';
 import type { PageAnnotations, PersonaliseHooks } from '../personalise.ts';
 import { emptyProfile, foldRequest } from '../profile.ts';
-import { writeReport } from '../reporting.ts';
+import { isEmptyReport, writeReport } from '../reporting.ts';
 import { CONSENT_COOKIE, randomId, requestContext, resolveConsent } from '../request-context.ts';
 import type { RenderedSlot } from '../render.ts';
 import type { Profile } from '../types.ts';
@@ -107,25 +107,28 @@ export async function pageRoute(c: Context<AppEnv>, preview?: PagePreview): Prom
   // Exposure = the variant was really rendered into a slot of this page; the
   // exposures table's key (experiment, visitor) keeps it once per visitor.
   const exposures: { experiment: string; variant: string }[] = [];
+  const report = () => ({ visitor: folded.id, now, segments: membership.segments, sessions: sessionDeltas(before, folded), exposures });
+  let ended = false;
   let finished!: () => void;
-  // A visitor who aborts the page never reaches the document end: report anyway after a while.
-  const ended = new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, 10_000);
-    finished = () => (clearTimeout(timer), resolve());
-  });
-  waitUntil(
-    ended.then(() =>
-      writeReport(c.env.DB, { visitor: folded.id, now, segments: membership.segments, sessions: sessionDeltas(before, folded), exposures }),
-    ),
-  );
-  return personalise(res, result.slots, annotations, {
+  const documentEnd = new Promise<void>((resolve) => (finished = resolve));
+  const out = personalise(res, result.slots, annotations, {
     onError: logRewriteError,
     onSlot: (_name, slot) => {
       const [kind, experiment, variant] = slot.segment.split(':');
       if (kind === 'exp' && experiment && variant) exposures.push({ experiment, variant });
     },
-    onEnd: finished,
+    onEnd: () => ((ended = true), finished()),
   });
+  if (ended) {
+    // Filled from a template: the exposures are known now, and most views have nothing to report.
+    const r = report();
+    if (!isEmptyReport(r)) waitUntil(writeReport(c.env.DB, r));
+  } else {
+    // A visitor who aborts the page never reaches the document end: report anyway after a while.
+    const timer = setTimeout(finished, 10_000);
+    waitUntil(documentEnd.then(() => (clearTimeout(timer), writeReport(c.env.DB, report()))));
+  }
+  return out;
 }
 
 function originErrorPage(timedOut: boolean): string {
