@@ -139,13 +139,24 @@ interface Fold {
   today: number;
   host: string | undefined;
   halfLifeMs: number;
+  /** Counter increments not yet applied (see count): (target, counter index, n) triples; target 0 is `p.totals`, t + 1 is `touched[t]`. */
+  log: number[];
+  /** Entries used in `log` (a reused array keeps its old length and capacity). */
+  logEnd: number;
+  /** Buckets counted into during the fold, in first-touch order. */
+  touched: Bucket[];
 }
+
+/** A log array to reuse (folds run one at a time; one started from inside another, say by an event's getter, makes its own). */
+let spareLog: number[] | null = [];
 
 function startFold(profile: Profile, now: number, host: string | undefined, halfLifeDays: number | undefined): Fold {
   const p = cloneProfile(profile, true);
   const hl = halfLifeDays !== undefined && Number.isFinite(halfLifeDays) && halfLifeDays > 0 ? halfLifeDays : DEFAULT_HALF_LIFE_DAYS;
   // Never age buckets backwards: a profile touched later than `now` keeps its layout.
-  return { p, owned: new Set(), today: dayOf(Math.max(now, p.last)), host, halfLifeMs: hl * DAY_MS };
+  const log = spareLog ?? [];
+  spareLog = null;
+  return { p, owned: new Set(), today: dayOf(Math.max(now, p.last)), host, halfLifeMs: hl * DAY_MS, log, logEnd: 0, touched: [] };
 }
 
 const clampMs = (ts: number): number => (Number.isFinite(ts) ? Math.min(MAX_TS, Math.max(0, Math.floor(ts))) : 0);
@@ -192,10 +203,16 @@ function touch(f: Fold, ts: number): void {
   if (ts > p.last) p.last = ts;
 }
 
-/** Adds to a counter: lifetime total plus the bucket of the event's day. */
+/**
+ * Adds to a counter: lifetime total plus the bucket of the event's day. The increments
+ * are logged and applied by applyCounts when the fold ends: Counts objects come in many
+ * shapes, so each keyed read and write of one is slow, and a batch adds to the same few
+ * counters of the same bucket over and over.
+ */
 function count(f: Fold, counter: Counter, ts: number, n = 1): void {
   const p = f.p;
-  p.totals[counter] = satAdd(p.totals[counter], n);
+  const c = counterIndex(counter);
+  logCount(f, 0, c, n);
   const day = dayOf(ts);
   const first = p.buckets[0];
   // Most events land in the newest bucket (today's).
@@ -206,12 +223,68 @@ function count(f: Fold, counter: Counter, ts: number, n = 1): void {
     if (!key) return; // older than the retention: lifetime total only
     bucket = own(f, { day: key.day, width: key.width, counts: {} });
     p.buckets.push(bucket);
-  } else {
-    bucket = p.buckets[i]!;
-    if (!f.owned.has(bucket)) p.buckets[i] = bucket = own(f, copyBucket(bucket));
+  } else bucket = p.buckets[i]!;
+  const touched = f.touched;
+  let t = touched.length - 1;
+  if (t < 0 || touched[t] !== bucket) {
+    t = touched.indexOf(bucket);
+    if (t < 0) t = touched.push(bucket) - 1;
   }
-  bucket.counts[counter] = satAdd(bucket.counts[counter], n);
+  logCount(f, t + 1, c, n);
 }
+
+function logCount(f: Fold, target: number, c: number, n: number): void {
+  const log = f.log;
+  const at = f.logEnd;
+  if (at < log.length) {
+    log[at] = target;
+    log[at + 1] = c;
+    log[at + 2] = n;
+  } else log.push(target, c, n);
+  f.logEnd = at + 3;
+}
+
+/** Applies the logged increments (see count), copying each shared bucket before changing it. */
+function applyCounts(f: Fold): void {
+  const p = f.p;
+  applyLog(p.totals, f.log, f.logEnd, 0);
+  for (let t = 0; t < f.touched.length; t++) {
+    let bucket = f.touched[t]!;
+    if (!f.owned.has(bucket)) {
+      const i = p.buckets.indexOf(bucket);
+      p.buckets[i] = bucket = own(f, copyBucket(bucket));
+    }
+    applyLog(bucket.counts, f.log, f.logEnd, t + 1);
+  }
+  spareLog = f.log;
+}
+
+/**
+ * Replays the target's increments on local values, exactly as adding one at a time
+ * would, then writes each counter once, in first-touch order (the order new keys
+ * would have been added in).
+ */
+function applyLog(counts: Counts, log: readonly number[], end: number, target: number): void {
+  const v = logScratch;
+  let seen = 0;
+  for (let j = 0; j < end; j += 3) {
+    if (log[j] !== target) continue;
+    const c = log[j + 1]!;
+    if (!(seen & (1 << c))) {
+      seen |= 1 << c;
+      v[c] = counts[COUNTER_ORDER[c]!];
+    }
+    v[c] = satAdd(v[c], log[j + 2]!);
+  }
+  for (let j = 0; j < end && seen !== 0; j += 3) {
+    if (log[j] !== target) continue;
+    const c = log[j + 1]!;
+    if (!(seen & (1 << c))) continue;
+    seen &= ~(1 << c);
+    counts[COUNTER_ORDER[c]!] = v[c];
+  }
+}
+const logScratch: (number | undefined)[] = [];
 
 function own(f: Fold, b: Bucket): Bucket {
   f.owned.add(b);
@@ -246,9 +319,16 @@ function addSource(f: Fold, source: string | null): void {
   if (!name) return;
   const s = f.p.sources;
   // Own properties only: a source named `constructor` must not read Object.prototype.
-  const n = satAdd(Object.hasOwn(s, name) ? s[name] : undefined, 1);
-  delete s[name]; // re-insert last: key order records recency, the tie-breaker when pruning
-  s[name] = n;
+  if (!Object.hasOwn(s, name)) {
+    s[name] = 1;
+    return;
+  }
+  // Move the key last (key order records recency, the tie-breaker when pruning). A copy
+  // rather than `delete`, which would turn the object into a slow dictionary.
+  const next: Record<string, number> = {};
+  for (const k of Object.keys(s)) if (k !== name) next[k] = s[k]!;
+  next[name] = satAdd(s[name], 1);
+  f.p.sources = next;
 }
 
 function addInterest(f: Fold, raw: unknown, weight: number, ts: number): void {
@@ -283,25 +363,6 @@ function addCategory(f: Fold, cat: string, weight: number, ts: number): void {
 const DEAL_PATH = /\/(?:sales?|deals?|outlet)(?![a-z0-9])/i;
 const DEAL_CAMPAIGN = /sale|deal|discount|coupon/;
 
-/** False when DEAL_PATH cannot match: no `/` followed by s, d or o (either case). Most paths skip the regex. */
-function mayBeDealPath(path: string): boolean {
-  for (let i = 0; i < path.length - 1; i++) {
-    if (path.charCodeAt(i) !== 47) continue;
-    const c = path.charCodeAt(i + 1) | 0x20;
-    if (c === 115 || c === 100 || c === 111) return true;
-  }
-  return false;
-}
-
-interface PageInput {
-  url: string;
-  referrer: string | null;
-  ts: number;
-  interests: readonly unknown[] | undefined;
-  /** Folded from the request: an e-mail session is only counted once a script confirms it. */
-  deferEmail: boolean;
-}
-
 const INTERNAL: SourceInfo = Object.freeze({ medium: 'internal', source: null });
 
 /**
@@ -311,7 +372,11 @@ const INTERNAL: SourceInfo = Object.freeze({ medium: 'internal', source: null })
  * classifier for them halves the cost of a batch. Anything unusual goes to it.
  */
 export function isPlainInternal(url: string, referrer: string | null | undefined, host: string | undefined): boolean {
-  if (!referrer || url.includes('?') || url.includes('#')) return false;
+  return !!referrer && !url.includes('?') && !url.includes('#') && isInternalReferrer(url, referrer, host);
+}
+
+/** Whether the referrer's host is the site's (`host`, else the URL's own host). */
+function isInternalReferrer(url: string, referrer: string, host: string | undefined): boolean {
   const from = memoHostOf(referrer);
   if (from === null) return false;
   return from === (host ? memoBareHost(host) : hostOf(url));
@@ -361,39 +426,74 @@ function bareHost(h: string): string | null {
   return s || null;
 }
 
-/** Path and utm_campaign of an absolute or relative URL, by string operations (this runs for every page). */
-function parseUrl(url: string): { path: string; campaign: string | null } {
+/**
+ * What foldPage needs from a page URL (absolute or relative), found in one pass of
+ * string operations (this runs for every page): where the path starts, where the
+ * query and the fragment start (the URL's length when absent), and whether the path
+ * may hold a deal segment (a `/` followed by s, d or o: most paths skip DEAL_PATH).
+ */
+const scan = { path: 0, query: 0, hash: 0, mayBeDeal: false };
+
+function scanUrl(url: string): void {
+  const n = url.length;
   let i = 0;
-  const sep = url.indexOf('://');
-  if (sep > 0 && sep < 20 && isScheme(url, sep)) {
-    for (i = sep + 3; i < url.length; i++) {
+  const sep = schemeEnd(url);
+  if (sep > 0) {
+    for (i = sep + 3; i < n; i++) {
       const c = url.charCodeAt(i);
       if (c === 47 || c === 63 || c === 35) break; // / ? #
     }
   }
-  let hash = url.indexOf('#', i);
-  if (hash < 0) hash = url.length;
-  let query = url.indexOf('?', i);
-  if (query < 0 || query > hash) query = hash;
-  let campaign: string | null = null;
+  let query = -1;
+  let hash = n;
+  let deal = false;
+  for (let j = i; j < n; j++) {
+    const c = url.charCodeAt(j);
+    if (c === 35) {
+      hash = j;
+      break;
+    }
+    if (query >= 0) continue;
+    if (c === 63) query = j;
+    else if (c === 47 && j + 1 < n) {
+      // The next character is in the path: `?` and `#` never match.
+      const d = url.charCodeAt(j + 1) | 0x20;
+      if (d === 115 || d === 100 || d === 111) deal = true;
+    }
+  }
+  scan.path = i;
+  scan.query = query < 0 ? hash : query;
+  scan.hash = hash;
+  scan.mayBeDeal = deal;
+}
+
+/** The utm_campaign of the URL scanUrl last scanned, cleaned, or null. */
+function campaignOf(url: string): string | null {
+  const { query, hash } = scan;
+  if (query === hash) return null;
   for (let at = url.indexOf('utm_campaign=', query); at >= 0 && at < hash; at = url.indexOf('utm_campaign=', at + 1)) {
     const before = url.charCodeAt(at - 1);
     if (before !== 63 && before !== 38) continue; // must start a parameter (after ? or &)
     let end = url.indexOf('&', at);
     if (end < 0 || end > hash) end = hash;
-    campaign = cleanName(decodeParam(url.slice(at + 13, end)));
-    break;
+    return cleanName(decodeParam(url.slice(at + 13, end)));
   }
-  return { path: url.slice(i, query) || '/', campaign };
+  return null;
 }
 
-function isScheme(url: string, end: number): boolean {
-  for (let i = 0; i < end; i++) {
+/**
+ * Where a leading `scheme://` ends (the index of its `:`), or -1. A scheme is a letter,
+ * then letters, digits, `+`, `-` or `.`, and shorter than 20 characters.
+ */
+function schemeEnd(url: string): number {
+  const n = Math.min(url.length, 20);
+  for (let i = 0; i < n; i++) {
     const c = url.charCodeAt(i);
     const letter = (c | 0x20) >= 97 && (c | 0x20) <= 122;
-    if (!(letter || (i > 0 && ((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46)))) return false;
+    if (letter || (i > 0 && ((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46))) continue;
+    return i > 0 && c === 58 && url.charCodeAt(i + 1) === 47 && url.charCodeAt(i + 2) === 47 ? i : -1;
   }
-  return true;
+  return -1;
 }
 
 function decodeParam(s: string): string {
@@ -437,14 +537,20 @@ function sessionFor(f: Fold, src: SourceInfo, campaign: string | null, ts: numbe
   return true;
 }
 
-/** Folds one page view; returns whether it started a session. */
-function foldPage(f: Fold, page: PageInput): boolean {
-  const src = isPlainInternal(page.url, page.referrer, f.host) ? INTERNAL : classifySource({ url: page.url, referrer: page.referrer, host: f.host });
-  const { path, campaign } = parseUrl(page.url);
-  const started = sessionFor(f, src, campaign, page.ts, page.deferEmail);
-  count(f, 'pageviews', page.ts);
-  if ((mayBeDealPath(path) && DEAL_PATH.test(path)) || (campaign !== null && DEAL_CAMPAIGN.test(campaign))) count(f, 'dealViews', page.ts);
-  addPageInterests(f, page.interests, page.ts);
+/**
+ * Folds one page view; returns whether it started a session. `deferEmail`: folded
+ * from the request, where an e-mail session is only counted once a script confirms it.
+ */
+function foldPage(f: Fold, url: string, referrer: string | null, ts: number, interests: readonly unknown[] | undefined, deferEmail: boolean): boolean {
+  scanUrl(url);
+  const plain = !!referrer && scan.query === url.length && isInternalReferrer(url, referrer, f.host);
+  const deal = scan.mayBeDeal && DEAL_PATH.test(url.slice(scan.path, scan.query));
+  const campaign = campaignOf(url);
+  const src = plain ? INTERNAL : classifySource({ url, referrer, host: f.host });
+  const started = sessionFor(f, src, campaign, ts, deferEmail);
+  count(f, 'pageviews', ts);
+  if (deal || (campaign !== null && DEAL_CAMPAIGN.test(campaign))) count(f, 'dealViews', ts);
+  addPageInterests(f, interests, ts);
   return started;
 }
 
@@ -486,7 +592,7 @@ function applyPage(f: Fold, e: PageEvent, ts: number): void {
     addPageInterests(f, e.interests, ts);
     return;
   }
-  foldPage(f, { url: String(e.url), referrer: e.referrer ?? null, ts, interests: e.interests, deferEmail: false });
+  foldPage(f, String(e.url), e.referrer ?? null, ts, e.interests, false);
 }
 
 // ---------------------------------------------------------------- track and identify
@@ -577,6 +683,7 @@ function applyIdentify(f: Fold, e: IdentifyEvent, ts: number): void {
 /** Ages buckets into wider ones, drops expired ones, keeps the top interests and sources. */
 function finishFold(f: Fold, now: number): Profile {
   const p = f.p;
+  applyCounts(f);
   p.buckets = compactBuckets(f);
   pruneInterests(p, Math.max(now, p.last), f.halfLifeMs / DAY_MS);
   pruneSources(p);
@@ -621,6 +728,16 @@ function isCompact(buckets: readonly Bucket[], today: number): boolean {
 }
 
 function pruneInterests(p: Profile, now: number, halfLifeDays: number): void {
+  // The usual case, without allocating: few enough entries and none faded.
+  let n = 0;
+  let keepAll = true;
+  for (const k in p.interests) {
+    if (++n > MAX_INTERESTS || !(interestScore(p, k, now, halfLifeDays) >= 0.005)) {
+      keepAll = false;
+      break;
+    }
+  }
+  if (keepAll) return;
   const ranked = Object.keys(p.interests)
     .map((k) => ({ k, s: interestScore(p, k, now, halfLifeDays) }))
     .filter((x) => x.s >= 0.005)
@@ -659,6 +776,47 @@ export function applyEvents(
   events: readonly TailorEvent[],
   context: ApplyContext = {},
 ): { profile: Profile; applied: number; duplicates: number } {
+  const sorted = validInSeqOrder(events);
+  const ctxNow = context.now !== undefined && Number.isFinite(context.now) ? clampTs(context.now) : undefined;
+  // Fresh events: those with a seq above the profile's and every earlier one.
+  let seq = profile.seq;
+  let applied = 0;
+  let latest = Number.NEGATIVE_INFINITY;
+  for (const e of sorted) {
+    if (e.seq <= seq) continue;
+    seq = e.seq;
+    applied++;
+    if (ctxNow === undefined) latest = Math.max(latest, clampTs(e.ts));
+  }
+  const duplicates = sorted.length - applied;
+  if (applied === 0) return { profile: cloneProfile(profile), applied: 0, duplicates };
+
+  const now = ctxNow ?? latest;
+  const f = startFold(profile, now, context.host, context.halfLifeDays);
+  seq = profile.seq;
+  for (const e of sorted) {
+    if (e.seq <= seq) continue;
+    seq = e.seq;
+    const ts = ctxNow !== undefined ? Math.min(clampTs(e.ts), ctxNow) : clampTs(e.ts);
+    touch(f, ts);
+    f.p.seq = Math.min(Number.MAX_SAFE_INTEGER, Math.floor(e.seq));
+    if (e.type === 'page') applyPage(f, e, ts);
+    else if (e.type === 'track') applyTrack(f, e, ts);
+    else if (e.type === 'identify') applyIdentify(f, e, ts);
+  }
+  return { profile: finishFold(f, now), applied, duplicates };
+}
+
+/** The events that have a finite seq, in seq order (stable); the input array itself when it already is that. */
+function validInSeqOrder(events: readonly TailorEvent[]): readonly TailorEvent[] {
+  let prev = Number.NEGATIVE_INFINITY;
+  let i = 0;
+  for (; i < events.length; i++) {
+    const e = events[i];
+    if (!e || typeof e !== 'object' || !Number.isFinite(e.seq) || e.seq < prev) break;
+    prev = e.seq;
+  }
+  if (i === events.length) return events;
   const sorted: TailorEvent[] = [];
   let inOrder = true;
   for (const e of events) {
@@ -667,32 +825,7 @@ export function applyEvents(
     sorted.push(e);
   }
   if (!inOrder) sorted.sort((a, b) => a.seq - b.seq); // stable: an in-order batch would come out unchanged
-  const ctxNow = context.now !== undefined && Number.isFinite(context.now) ? clampTs(context.now) : undefined;
-  const tsOf = (e: TailorEvent): number => {
-    const ts = clampTs(e.ts);
-    return ctxNow !== undefined ? Math.min(ts, ctxNow) : ts;
-  };
-  let seq = profile.seq;
-  const fresh: TailorEvent[] = [];
-  for (const e of sorted) {
-    if (e.seq <= seq) continue;
-    seq = e.seq;
-    fresh.push(e);
-  }
-  const duplicates = sorted.length - fresh.length;
-  if (fresh.length === 0) return { profile: cloneProfile(profile), applied: 0, duplicates };
-
-  const now = ctxNow ?? Math.max(...fresh.map(tsOf));
-  const f = startFold(profile, now, context.host, context.halfLifeDays);
-  for (const e of fresh) {
-    const ts = tsOf(e);
-    touch(f, ts);
-    f.p.seq = Math.min(Number.MAX_SAFE_INTEGER, Math.floor(e.seq));
-    if (e.type === 'page') applyPage(f, e, ts);
-    else if (e.type === 'track') applyTrack(f, e, ts);
-    else if (e.type === 'identify') applyIdentify(f, e, ts);
-  }
-  return { profile: finishFold(f, now), applied: fresh.length, duplicates };
+  return sorted;
 }
 
 export interface PageRequest {
@@ -728,7 +861,7 @@ export function foldRequest(profile: Profile, req: PageRequest): Profile {
   const prev = f.p.edgeView;
   const pendingEmail = prev && !prev.confirmed && prev.medium === 'email' ? prev : null;
   touch(f, now);
-  const started = foldPage(f, { url: String(req.url), referrer: req.referrer ?? null, ts: now, interests: req.interests, deferEmail: true });
+  const started = foldPage(f, String(req.url), req.referrer ?? null, now, req.interests, true);
   const s = f.p.session;
   f.p.edgeView =
     started && s
@@ -779,7 +912,8 @@ const COUNTER_ORDER: readonly Counter[] = [
   'sessions.paid',
   'sessions.chatbot',
 ];
-const countScratch: unknown[] = COUNTER_ORDER.map(() => undefined);
+const countScratch = new Float64Array(COUNTER_ORDER.length);
+const ALL_COUNTERS = (1 << COUNTER_ORDER.length) - 1;
 const WIDTH_CODES = [1, WEEK, BLOCK] as const;
 const MAX_WIDTH = 10_000;
 const MAX_LIST = 64;
@@ -831,20 +965,24 @@ class Writer {
     const strings = this.strings;
     for (let i = 0; i < strings.length; i++) if (strings[i] === s) return this.uv(i * 2 + 1);
     strings.push(s);
-    let ascii = true;
-    for (let i = 0; i < s.length && ascii; i++) ascii = s.charCodeAt(i) < 128;
-    if (ascii) {
-      this.uv(s.length * 2 + 2);
-      this.ensure(s.length);
-      const buf = this.buf;
-      let n = this.n;
-      for (let i = 0; i < s.length; i++) buf[n++] = s.charCodeAt(i);
-      this.n = n;
-    } else {
-      const bytes = textEncoder.encode(s);
-      this.uv(bytes.length * 2 + 2);
-      for (const b of bytes) this.byte(b);
+    // Optimistically as ASCII (one pass); rewritten through TextEncoder on the first other character.
+    const start = this.n;
+    this.uv(s.length * 2 + 2);
+    this.ensure(s.length);
+    const buf = this.buf;
+    let n = this.n;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c > 127) {
+        this.n = start;
+        const bytes = textEncoder.encode(s);
+        this.uv(bytes.length * 2 + 2);
+        for (const b of bytes) this.byte(b);
+        return;
+      }
+      buf[n++] = c;
     }
+    this.n = n;
   }
 }
 
@@ -991,65 +1129,194 @@ function allWholeSeconds(p: Profile): boolean {
   return true;
 }
 
-/** Writes counts; the presence mask is XORed with the previous one (neighbouring buckets mostly share it). Returns the mask. */
-function writeCounts(w: Writer, counts: Counts, prevMask = 0): number {
+/**
+ * Gathers the counters present in `counts` into `countScratch` (as written: whole,
+ * non-negative, safe) and returns their presence mask. for-in rather than one named read
+ * per counter: Counts objects come in many shapes (keys are added in event order), and
+ * 15 megamorphic reads cost several times more than enumerating the few keys present.
+ */
+function gatherCounts(counts: Counts): number {
   const v = countScratch;
   let mask = 0;
-  // for-in rather than one named read per counter: Counts objects come in many shapes
-  // (keys added in event order), and 15 megamorphic reads per bucket cost far more than
-  // enumerating the few keys present through the shape's enum cache.
   for (const k in counts) {
     const i = counterIndex(k);
     if (i < 0) continue;
     const x = counts[k as Counter];
     if (x === undefined) continue;
-    v[i] = x;
+    v[i] = intIn(x, Number.MAX_SAFE_INTEGER);
     mask |= 1 << i;
   }
-  w.uv(mask ^ prevMask);
-  for (let i = 0; mask >> i !== 0; i++) if (mask & (1 << i)) w.uv(intIn(v[i], Number.MAX_SAFE_INTEGER));
   return mask;
 }
 
-/** Reads counts (see writeCounts); the presence mask is left in `readMask`. */
-function readCounts(r: Reader, prevMask = 0): Counts {
-  const mask = r.uv((1 << COUNTER_ORDER.length) - 1) ^ prevMask;
-  readMask = mask;
-  const c = new (CountsObject as unknown as new () => Counts)();
+/** Lifetime totals: the presence mask, then the present values (byte varints). */
+function writeTotals(w: Writer, counts: Counts): void {
+  const mask = gatherCounts(counts);
+  w.uv(mask);
+  for (let i = 0; mask >> i !== 0; i++) if (mask & (1 << i)) w.uv(countScratch[i]!);
+}
+
+function readTotals(r: Reader): Counts {
+  const mask = r.uv(ALL_COUNTERS);
+  const c = newCounts();
   for (let i = 0; mask >> i !== 0; i++) if (mask & (1 << i)) setCount(c, i, r.uv());
   return c;
 }
-let readMask = 0;
+
+/*
+ * The bucket section is most of a cookie, so it is written and read with local state
+ * rather than through Writer/Reader methods. Its integers are nibble varints: 3 bits plus
+ * a continuation bit, two to a byte, low nibble first. `at` is the position in nibbles:
+ * 2·(bytes used) + 1 while the last byte's high nibble is still free (or unread).
+ */
+
+/** Worst case of one bucket: head, width, mask and 15 counters of up to 18 nibbles each. */
+const BUCKET_MAX_BYTES = 160;
+
+function writeBuckets(w: Writer, all: readonly Bucket[], lastDay: number): void {
+  const buckets = all.length > MAX_LIST ? all.slice(0, MAX_LIST) : all;
+  w.uv(buckets.length);
+  let at = w.n * 2;
+  let prevStart = lastDay + 1;
+  let prevMask = 0;
+  for (const b of buckets) {
+    w.n = at >> 1;
+    w.ensure(BUCKET_MAX_BYTES);
+    const buf = w.buf;
+    const width = Math.max(1, intIn(b.width, MAX_WIDTH));
+    const day = intIn(b.day, dayOf(MAX_TS));
+    const gap = prevStart - (day + width);
+    const code = width === 1 ? 0 : width === WEEK ? 1 : width === BLOCK ? 2 : 3; // WIDTH_CODES
+    at = putNibbles(buf, at, (gap >= 0 ? gap * 2 : -gap * 2 - 1) * 4 + code);
+    if (code === 3) at = putNibbles(buf, at, width);
+    // Counts: the presence mask XORed with the previous bucket's (neighbours mostly share it), then the values.
+    const mask = gatherCounts(b.counts ?? {});
+    at = putNibbles(buf, at, mask ^ prevMask);
+    for (let i = 0; mask >> i !== 0; i++) if (mask & (1 << i)) at = putNibbles(buf, at, countScratch[i]!);
+    prevMask = mask;
+    prevStart = day;
+  }
+  w.n = at >> 1; // a half-filled last byte keeps a zero high nibble
+}
+
+function putNibbles(buf: Uint8Array, at: number, x: number): number {
+  let v = x;
+  // Bit operations are exact below 2^31; larger values take the float path.
+  for (; v >= 0x80000000; v = Math.floor(v / 8)) at = putNibble(buf, at, (v % 8) | 8);
+  for (; v >= 8; v >>>= 3) at = putNibble(buf, at, (v & 7) | 8);
+  return putNibble(buf, at, v);
+}
+
+function putNibble(buf: Uint8Array, at: number, x: number): number {
+  if (at & 1) {
+    buf[(at >> 1) - 1]! |= x << 4;
+    return at - 1;
+  }
+  buf[at >> 1] = x;
+  return at + 3;
+}
+
+function readBuckets(r: Reader, into: Bucket[], lastDay: number): void {
+  const nb = r.uv(MAX_LIST);
+  const bytes = r.bytes;
+  const end = r.end;
+  let at = r.pos * 2;
+  let prevStart = lastDay + 1;
+  let mask = 0;
+  for (let i = 0; i < nb; i++) {
+    const head = getNibbles(bytes, end, at, Number.MAX_SAFE_INTEGER);
+    at = nibblesEnd;
+    const code = head % 4;
+    const z = (head - code) / 4;
+    const gap = z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+    let width: number;
+    if (code < 3) width = WIDTH_CODES[code]!;
+    else {
+      width = getNibbles(bytes, end, at, MAX_WIDTH);
+      at = nibblesEnd;
+      if (width < 1 || width === 1 || width === WEEK || width === BLOCK) fail(); // those have a code
+    }
+    const day = prevStart - gap - width;
+    if (day < 0 || day > dayOf(MAX_TS)) fail();
+    mask = getNibbles(bytes, end, at, ALL_COUNTERS) ^ mask;
+    at = nibblesEnd;
+    const counts = newCounts();
+    for (let k = 0; mask >> k !== 0; k++) {
+      if (!(mask & (1 << k))) continue;
+      setCount(counts, k, getNibbles(bytes, end, at, Number.MAX_SAFE_INTEGER));
+      at = nibblesEnd;
+    }
+    into.push({ day, width, counts });
+    prevStart = day;
+  }
+  if (at & 1 && bytes[(at >> 1) - 1]! >> 4 !== 0) fail(); // padding must be zero
+  r.pos = at >> 1;
+}
+
+/** Where the nibble varint getNibbles read last ended. */
+let nibblesEnd = 0;
+
+function getNibbles(bytes: Uint8Array, end: number, from: number, max: number): number {
+  let at = from;
+  let v = 0;
+  let scale = 1;
+  for (let i = 0; ; i++) {
+    if (i === 18) fail();
+    let x: number;
+    if (at & 1) {
+      x = bytes[(at >> 1) - 1]! >> 4;
+      at -= 1;
+    } else {
+      if (at >> 1 >= end) fail();
+      x = bytes[at >> 1]! & 15;
+      at += 3;
+    }
+    v += (x & 7) * scale;
+    if (x < 8) break;
+    scale *= 8;
+  }
+  nibblesEnd = at;
+  return v > max ? fail() : v;
+}
 
 /**
- * `new CountsObject()` is a plain object (its prototype is Object.prototype), but one
- * that V8 allocates with room for every counter in the object itself, where `{}`
- * has room for 4 and reallocates an overflow store as counters are added.
+ * A plain object (its prototype is Object.prototype) that V8 allocates with room for
+ * many properties in the object itself; `{}` has room for 4 and reallocates an
+ * overflow store as decoded counters are added.
  */
+const newCounts = (): Counts => new (CountsObject as unknown as new () => Counts)();
 function CountsObject(): void {}
 CountsObject.prototype = Object.prototype;
 
-/** The counter's place in COUNTER_ORDER, or -1. A string switch: keys are internalized strings, so this beats a Map. */
+/**
+ * The counter's place in COUNTER_ORDER, or -1. Keys are internalized strings, so
+ * comparing against the candidates of the key's length (one to four) beats a Map.
+ */
 function counterIndex(k: string): number {
-  switch (k) {
-    case 'sessions': return 0;
-    case 'pageviews': return 1;
-    case 'sessions.direct': return 2;
-    case 'productViews': return 3;
-    case 'sessions.search': return 4;
-    case 'sessions.email': return 5;
-    case 'sessions.social': return 6;
-    case 'dealViews': return 7;
-    case 'cartAdds': return 8;
-    case 'checkouts': return 9;
-    case 'purchases': return 10;
-    case 'revenue': return 11;
-    case 'sessions.referral': return 12;
-    case 'sessions.paid': return 13;
-    case 'sessions.chatbot': return 14;
-    default: return -1;
+  switch (k.length) {
+    case 7:
+      return k === 'revenue' ? 11 : -1;
+    case 8:
+      return k === 'sessions' ? 0 : k === 'cartAdds' ? 8 : -1;
+    case 9:
+      return k === 'pageviews' ? 1 : k === 'purchases' ? 10 : k === 'dealViews' ? 7 : k === 'checkouts' ? 9 : -1;
+    case 12:
+      return k === 'productViews' ? 3 : -1;
+    case 13:
+      return k === 'sessions.paid' ? 13 : -1;
+    case 14:
+      return k === 'sessions.email' ? 5 : -1;
+    case 15:
+      return k === 'sessions.direct' ? 2 : k === 'sessions.search' ? 4 : k === 'sessions.social' ? 6 : -1;
+    case 16:
+      return k === 'sessions.chatbot' ? 14 : -1;
+    case 17:
+      return k === 'sessions.referral' ? 12 : -1;
+    default:
+      return -1;
   }
 }
+for (let i = 0; i < COUNTER_ORDER.length; i++) if (counterIndex(COUNTER_ORDER[i]!) !== i) throw new Error('counterIndex out of step with COUNTER_ORDER');
 
 // Named property stores (below) are several times faster than keyed stores by a variable name.
 
@@ -1114,24 +1381,8 @@ function writeProfile(p: Profile): Uint8Array {
     w.byte(mediumIndex(ev.medium));
     w.str(ev.source === null ? null : clip(ev.source, MAX_NAME));
   }
-  writeCounts(w, p.totals ?? {});
-  let mask = 0;
-
-  const buckets = (p.buckets ?? []).slice(0, MAX_LIST);
-  w.uv(buckets.length);
-  w.setNibbles(true);
-  let prevStart = dayOf(last) + 1;
-  for (const b of buckets) {
-    const width = Math.max(1, intIn(b.width, MAX_WIDTH));
-    const day = intIn(b.day, dayOf(MAX_TS));
-    const gap = prevStart - (day + width);
-    const code = WIDTH_CODES.indexOf(width as 1);
-    w.uv((gap >= 0 ? gap * 2 : -gap * 2 - 1) * 4 + (code < 0 ? 3 : code));
-    if (code < 0) w.uv(width);
-    mask = writeCounts(w, b.counts ?? {}, mask);
-    prevStart = day;
-  }
-  w.setNibbles(false);
+  writeTotals(w, p.totals ?? {});
+  writeBuckets(w, p.buckets ?? [], dayOf(last));
 
   const sources = keysOf(p.sources, MAX_SOURCES, nameOk);
   w.uv(sources.length);
@@ -1201,27 +1452,8 @@ function readProfile(bytes: Uint8Array): Profile {
   if (flags & 2) {
     p.edgeView = { id: r.str(MAX_ID)!, medium: medium(), source: r.str(MAX_NAME, true), confirmed: (flags & 4) !== 0 };
   }
-  p.totals = readCounts(r);
-  let mask = 0;
-
-  const nb = r.uv(MAX_LIST);
-  r.setNibbles(true);
-  let prevStart = dayOf(last) + 1;
-  for (let i = 0; i < nb; i++) {
-    const head = r.uv();
-    const code = head % 4;
-    const z = (head - code) / 4;
-    const gap = z % 2 === 0 ? z / 2 : -(z + 1) / 2;
-    const width = code < 3 ? WIDTH_CODES[code]! : r.uv(MAX_WIDTH);
-    if (code === 3 && (width < 1 || (WIDTH_CODES as readonly number[]).includes(width))) fail();
-    const day = prevStart - gap - width;
-    if (day < 0 || day > dayOf(MAX_TS)) fail();
-    const counts = readCounts(r, mask);
-    mask = readMask;
-    p.buckets.push({ day, width, counts });
-    prevStart = day;
-  }
-  r.setNibbles(false);
+  p.totals = readTotals(r);
+  readBuckets(r, p.buckets, dayOf(last));
 
   // Each record starts empty, so a key already in it is a key read before (a duplicate).
   const seen: string[] = [];
@@ -1316,6 +1548,20 @@ const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const B64_CODES = Uint8Array.from(B64, (c) => c.charCodeAt(0));
 const B64_INDEX = new Int16Array(128).fill(-1);
 for (let i = 0; i < 64; i++) B64_INDEX[B64.charCodeAt(i)] = i;
+// Two characters per lookup: B64_PAIR maps 12 bits to their two characters as one
+// 16-bit store (in platform byte order); B64_PAIR_INDEX maps two 7-bit character
+// codes to their 12 bits, or -1 when either is not in the alphabet.
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+const B64_PAIR = new Uint16Array(4096);
+const B64_PAIR_INDEX = new Int16Array(128 * 128).fill(-1);
+for (let i = 0; i < 64; i++) {
+  for (let j = 0; j < 64; j++) {
+    const a = B64_CODES[i]!;
+    const b = B64_CODES[j]!;
+    B64_PAIR[(i << 6) | j] = LITTLE_ENDIAN ? a | (b << 8) : (a << 8) | b;
+    B64_PAIR_INDEX[(a << 7) | b] = (i << 6) | j;
+  }
+}
 
 const base64UrlLength = (n: number): number => Math.ceil((n * 4) / 3);
 
@@ -1324,21 +1570,25 @@ const asciiDecoder = new TextDecoder();
 
 /** Reused output buffers (encoding is synchronous): allocating a typed array per cookie costs more than the loop. */
 let b64Out = new Uint8Array(0);
+let b64Out16 = new Uint16Array(0);
 let b64In = new Uint8Array(0);
 
 function toBase64Url(bytes: Uint8Array, n: number): string {
   const len = base64UrlLength(n);
-  if (b64Out.length < len) b64Out = new Uint8Array(Math.max(len, 4096));
+  if (b64Out.length < len) {
+    b64Out = new Uint8Array(Math.max(len + 1, 4096) & ~1);
+    b64Out16 = new Uint16Array(b64Out.buffer);
+  }
   const out = b64Out;
-  let o = 0;
+  const out16 = b64Out16;
   let i = 0;
+  let k = 0;
   for (; i + 2 < n; i += 3) {
     const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    out[o++] = B64_CODES[v >> 18]!;
-    out[o++] = B64_CODES[(v >> 12) & 63]!;
-    out[o++] = B64_CODES[(v >> 6) & 63]!;
-    out[o++] = B64_CODES[v & 63]!;
+    out16[k++] = B64_PAIR[v >> 12]!;
+    out16[k++] = B64_PAIR[v & 4095]!;
   }
+  let o = k * 2;
   if (n - i === 1) {
     const v = bytes[i]!;
     out[o++] = B64_CODES[v >> 2]!;
@@ -1371,7 +1621,7 @@ function fromBase64Url(s: string): Uint8Array | null {
     const c2 = s.charCodeAt(i + 2);
     const c3 = s.charCodeAt(i + 3);
     if ((c0 | c1 | c2 | c3) > 127) return null;
-    const v = (B64_INDEX[c0]! << 18) | (B64_INDEX[c1]! << 12) | (B64_INDEX[c2]! << 6) | B64_INDEX[c3]!;
+    const v = (B64_PAIR_INDEX[(c0 << 7) | c1]! << 12) | B64_PAIR_INDEX[(c2 << 7) | c3]!;
     if (v < 0) return null;
     out[o++] = v >> 16;
     out[o++] = (v >> 8) & 255;
@@ -1394,30 +1644,38 @@ function fromBase64Url(s: string): Uint8Array | null {
   return out.subarray(0, len);
 }
 
-// Slicing-by-4 tables: T0 is the classic byte table, Tk[b] = the CRC of b followed by k zero bytes.
-const CRC_T0 = new Int32Array(256);
-const CRC_T1 = new Int32Array(256);
-const CRC_T2 = new Int32Array(256);
-const CRC_T3 = new Int32Array(256);
+// Slicing-by-8 tables: CRC_T[k·256 + b] = the CRC of byte b followed by k zero bytes (k = 0 is the classic table).
+const CRC_T = new Int32Array(8 * 256);
 for (let n = 0; n < 256; n++) {
   let c = n;
   for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  CRC_T0[n] = c;
+  CRC_T[n] = c;
 }
 for (let n = 0; n < 256; n++) {
-  CRC_T1[n] = CRC_T0[CRC_T0[n]! & 255]! ^ (CRC_T0[n]! >>> 8);
-  CRC_T2[n] = CRC_T0[CRC_T1[n]! & 255]! ^ (CRC_T1[n]! >>> 8);
-  CRC_T3[n] = CRC_T0[CRC_T2[n]! & 255]! ^ (CRC_T2[n]! >>> 8);
+  for (let k = 1; k < 8; k++) {
+    const prev = CRC_T[(k - 1) * 256 + n]!;
+    CRC_T[k * 256 + n] = CRC_T[prev & 255]! ^ (prev >>> 8);
+  }
 }
 
 function crc32(bytes: Uint8Array, n: number): number {
+  const T = CRC_T;
   let c = -1;
   let i = 0;
-  for (; i + 3 < n; i += 4) {
+  for (; i + 7 < n; i += 8) {
     c ^= bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24);
-    c = CRC_T3[c & 255]! ^ CRC_T2[(c >>> 8) & 255]! ^ CRC_T1[(c >>> 16) & 255]! ^ CRC_T0[c >>> 24]!;
+    const d = bytes[i + 4]! | (bytes[i + 5]! << 8) | (bytes[i + 6]! << 16) | (bytes[i + 7]! << 24);
+    c =
+      T[1792 + (c & 255)]! ^
+      T[1536 + ((c >>> 8) & 255)]! ^
+      T[1280 + ((c >>> 16) & 255)]! ^
+      T[1024 + (c >>> 24)]! ^
+      T[768 + (d & 255)]! ^
+      T[512 + ((d >>> 8) & 255)]! ^
+      T[256 + ((d >>> 16) & 255)]! ^
+      T[d >>> 24]!;
   }
-  for (; i < n; i++) c = CRC_T0[(c ^ bytes[i]!) & 255]! ^ (c >>> 8);
+  for (; i < n; i++) c = T[(c ^ bytes[i]!) & 255]! ^ (c >>> 8);
   return (c ^ -1) >>> 0;
 }
 

@@ -1,9 +1,11 @@
 /**
  * `npm run bench`: every budget in the project in one table, each marked pass
- * or fail. Engine figures are medians of many warm runs in this Node process;
- * edge figures come from autocannon against `wrangler dev` on this machine.
+ * or fail. Engine figures are medians of many warm runs, each engine bench in
+ * a fresh Node process; edge figures come from autocannon against `wrangler dev`
+ * on this machine.
  * Flags: --quick (shorter load runs), --no-edge (engine and size rows only).
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
@@ -11,8 +13,6 @@ import { benchEdge } from './edge.bench.ts';
 import { benchSdkInit } from './sdk.bench.ts';
 import { benchWorkerCpu } from './worker-cpu.bench.ts';
 import { ROOT, startWorker } from '../support/worker-server.ts';
-import { benchProfile } from './profile.bench.ts';
-import { benchSegments } from './segments.bench.ts';
 import { passes, renderTable, type BenchRow } from './table.ts';
 
 const args = new Set(process.argv.slice(2));
@@ -53,10 +53,26 @@ const fromEngine = (r: EngineRow): BenchRow => {
     : { name: r.name, value: r.medianUs, p99: r.p99Us, unit: 'µs', budget: r.budgetUs, note: r.note };
 };
 
+/**
+ * Runs an engine bench (an exported async function returning rows) in a fresh Node
+ * process, so each bench starts from a clean heap and JIT state rather than the
+ * garbage and type feedback (in shared modules) of the benches before it.
+ */
+function inFreshProcess(file: string, fn: string): EngineRow[] {
+  const script = 'const m = await import(process.env.BENCH_MODULE); console.log(JSON.stringify(await m[process.env.BENCH_EXPORT]()));';
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    env: { ...process.env, BENCH_MODULE: new URL(file, import.meta.url).href, BENCH_EXPORT: fn },
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+    maxBuffer: 16 << 20,
+  });
+  return JSON.parse(out.trim().split('\n').pop()!) as EngineRow[];
+}
+
 const rows: BenchRow[] = [...sizeRows()];
 console.error('bench: engine (segments, profile)…');
-rows.push(...((await benchSegments()) as EngineRow[]).map(fromEngine));
-rows.push(...((await benchProfile()) as EngineRow[]).map(fromEngine));
+rows.push(...inFreshProcess('./segments.bench.ts', 'benchSegments').map(fromEngine));
+rows.push(...inFreshProcess('./profile.bench.ts', 'benchProfile').map(fromEngine));
 rows.push(await workerBundleRow());
 {
   console.error('bench: SDK init in Chromium…');
