@@ -97,7 +97,8 @@ export async function benchEdge(opts: { seconds?: number; loadSeconds?: number; 
       connections: 16,
       duration: seconds,
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...visitor },
+      // As the SDK's requests arrive: from a page (Referer), with a returning visitor's cookies.
+      headers: { 'content-type': 'application/json', referer: `${on.url}/shoes/`, ...visitor },
       requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, body: collectBody() }) }],
     });
 

@@ -60,7 +60,9 @@ async function runCollect(n: number): Promise<{ collect: number[]; trivial: numb
           { id: `c${seq}`, seq: seq++, ts, type: 'track', name: 'add_to_cart', props: { value: 120, category: 'shoes' } },
         ],
       });
-      const res = await app.fetch(new Request('http://shop.test/__tailor/collect', { method: 'POST', headers: { 'user-agent': UA, 'content-type': 'application/json', cookie }, body }), appEnv, ctx);
+      // As browsers send it: with its length (sendBeacon and fetch always do) and the page as Referer.
+      const headers = { 'user-agent': UA, 'content-type': 'application/json', 'content-length': String(body.length), referer: 'http://shop.test/shoes/', cookie };
+      const res = await app.fetch(new Request('http://shop.test/__tailor/collect', { method: 'POST', headers, body }), appEnv, ctx);
       if (res.status !== 200) throw new Error(`collect ${res.status}`);
       await res.text();
     }
