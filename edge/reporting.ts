@@ -35,13 +35,7 @@ function chunkedInsert(db: D1Database, sqlHead: string, cols: number, rows: unkn
   return out;
 }
 
-function pathOf(url: string): string | null {
-  try {
-    return new URL(url).pathname.slice(0, 256);
-  } catch {
-    return null;
-  }
-}
+const pathOf = (url: string): string | null => URL.parse(url)?.pathname.slice(0, 256) ?? null;
 
 export interface ReportBatch {
   visitor: string;
