@@ -243,13 +243,7 @@ async function readAtMost(body: ReadableStream<Uint8Array>, max: number): Promis
   } catch {
     return null;
   }
-  const bytes = new Uint8Array(length);
-  let at = 0;
-  for (const c of chunks) {
-    bytes.set(c, at);
-    at += c.length;
-  }
-  return bytes;
+  return joined(chunks);
 }
 
 // ------------------------------------------------------------------ the isolate's templates

@@ -18,6 +18,7 @@ import { DAY_MS, dayOf, interestScore, readMetric } from '../../edge/metrics.ts'
 import type { Rule, SegmentDef, TailorConfig } from '../../edge/schema.ts';
 import { compileConfig, evaluateSegments } from '../../edge/segments.ts';
 import type { Bucket, Counter, Counts, MetricName, Profile, RequestContext } from '../../edge/types.ts';
+import { prng } from '../support/prng.ts';
 
 export interface BenchRow {
   name: string;
@@ -41,17 +42,6 @@ const MIN_SPEEDUP = 20;
 
 // ---------------------------------------------------------------- deterministic data
 
-/** mulberry32: small, fast, seeded. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CATEGORIES = ['shoes', 'jackets', 'camping', 'bags', 'tents', 'stoves', 'socks', 'hats', 'gloves', 'maps', 'lamps', 'poles'];
 const COUNTERS_USED: Counter[] = ['sessions', 'pageviews', 'productViews', 'cartAdds', 'checkouts', 'purchases', 'revenue', 'dealViews', 'sessions.email', 'sessions.social', 'sessions.search'];

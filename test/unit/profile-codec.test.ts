@@ -12,23 +12,13 @@ import { describe, expect, it } from 'vitest';
 import { MAX_ENCODED_CHARS, applyEvents, decodeProfile, emptyProfile, encodeProfile, foldRequest } from '../../edge/profile.ts';
 import type { TailorEvent } from '../../edge/schema.ts';
 import { COUNTERS, MEDIA, type Counts, type Profile } from '../../edge/types.ts';
+import { prng } from '../support/prng.ts';
 
 // --- generator start (deterministic inputs; the goldens below were computed from exactly this code)
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 2, 2, 8, 30, 0);
 
-/** mulberry32: a small seeded PRNG, so the inputs never depend on a library's generators. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const URLS = [
   'https://shop.test/',
