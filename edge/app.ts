@@ -2,7 +2,7 @@
  * The Tailor Worker: a Hono app in front of the site. Everything Tailor serves
  * lives under /__tailor/; every other request is the site, personalised.
  */
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
@@ -49,10 +49,15 @@ const tailorCors = cors({
   allowHeaders: ['content-type'],
   maxAge: 600,
 });
-app.use('/__tailor/collect', tailorCors);
-app.use('/__tailor/segments', tailorCors);
-app.use('/__tailor/consent', tailorCors);
-app.use('/__tailor/reset', tailorCors);
+// CORS headers only mean something to other origins: the SDK on the site itself skips the middleware.
+const crossOriginCors: MiddlewareHandler<AppEnv> = (c, next) => {
+  const origin = c.req.header('origin');
+  return origin && !c.req.url.startsWith(`${origin}/`) ? tailorCors(c, next) : next();
+};
+app.use('/__tailor/collect', crossOriginCors);
+app.use('/__tailor/segments', crossOriginCors);
+app.use('/__tailor/consent', crossOriginCors);
+app.use('/__tailor/reset', crossOriginCors);
 
 app.post(
   '/__tailor/collect',

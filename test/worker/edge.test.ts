@@ -1,7 +1,9 @@
-import { env } from 'cloudflare:test';
+import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { sign } from '../../edge/cookie.ts';
-import { resetConfigCache } from '../../edge/config-store.ts';
+import { resetConfigCache, setLiveConfig } from '../../edge/config-store.ts';
+import { defaultConfig } from '../../edge/config.ts';
+import { app } from '../../edge/app.ts';
 import { encodeProfile, emptyProfile } from '../../edge/profile.ts';
 import { TEST_SECRET } from '../support/constants.ts';
 import { BROWSER_UA, Jar, collect, filledSlots, pageEvent, settleReporting, trackEvent, visit } from './helpers.ts';
@@ -152,6 +154,26 @@ describe('collect', () => {
       headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
     });
     expect(r.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('allows a configured origin with credentials, and sends no CORS headers to the site itself', async () => {
+    setLiveConfig({ ...defaultConfig(), settings: { ...defaultConfig().settings, corsOrigins: ['https://shop.example'] } }, '{}');
+    const call = async (method: string, origin: string) => {
+      const ctx = createExecutionContext();
+      const headers = { origin, 'content-type': 'application/json', 'access-control-request-method': 'POST', 'user-agent': BROWSER_UA };
+      const body = method === 'POST' ? JSON.stringify({ v: 1, events: [pageEvent('http://localhost/')] }) : undefined;
+      const res = await app.fetch(new Request('http://localhost/__tailor/collect', { method, headers, body }), env, ctx);
+      await waitOnExecutionContext(ctx);
+      return { status: res.status, allow: res.headers.get('access-control-allow-origin'), credentials: res.headers.get('access-control-allow-credentials') };
+    };
+    try {
+      expect(await call('OPTIONS', 'https://shop.example')).toEqual({ status: 204, allow: 'https://shop.example', credentials: 'true' });
+      expect(await call('POST', 'https://shop.example')).toEqual({ status: 200, allow: 'https://shop.example', credentials: 'true' });
+      expect(await call('POST', 'https://evil.example')).toMatchObject({ allow: null });
+      expect(await call('POST', 'http://localhost')).toEqual({ status: 200, allow: null, credentials: null });
+    } finally {
+      resetConfigCache();
+    }
   });
 });
 
