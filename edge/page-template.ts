@@ -224,24 +224,20 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-/** Reads a body up to `max` bytes; null when it is longer (or fails). */
+/** Reads a body up to `max` bytes; null when it is longer. A failed read rejects. */
 async function readAtMost(body: ReadableStream<Uint8Array>, max: number): Promise<Uint8Array | null> {
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let length = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      length += value.length;
-      if (length > max) {
-        await reader.cancel();
-        return null;
-      }
-      chunks.push(value);
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    length += value.length;
+    if (length > max) {
+      await reader.cancel();
+      return null;
     }
-  } catch {
-    return null;
+    chunks.push(value);
   }
   return joined(chunks);
 }
@@ -283,7 +279,8 @@ export function personaliseDocument(
     templateStats.hits++;
     templates.delete(documentId!);
     templates.set(documentId!, known);
-    response.body?.cancel().catch(() => {});
+    // The cached copy's own body is left unread, not cancelled: cancelling costs more than
+    // the runtime's drop of an unread subrequest body when the request ends.
     return new Response(joined(fillTemplate(known, slots, page, hooks)), response);
   }
   if (documentId !== undefined && known === undefined && response.body) {
@@ -291,14 +288,16 @@ export function personaliseDocument(
     const [forVisitor, forTemplate] = response.body.tee();
     response = new Response(forVisitor, response);
     hooks.waitUntil(
-      readAtMost(forTemplate, MAX_DOCUMENT_BYTES)
-        .then((bytes) => (bytes ? buildTemplate(bytes) : null))
-        .catch(() => null)
-        .then((template) => {
+      readAtMost(forTemplate, MAX_DOCUMENT_BYTES).then(
+        async (bytes) => {
+          const template = bytes ? await buildTemplate(bytes).catch(() => null) : null;
           if (template) templateStats.built++;
           else templateStats.refused++;
           remember(documentId, template);
-        }),
+        },
+        // The body failed to arrive (visitor or origin went away): try again with the next request.
+        () => templates.delete(documentId),
+      ),
     );
   }
   return personalise(response, slots, page, hooks);
