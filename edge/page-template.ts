@@ -39,7 +39,6 @@ const MAX_TEMPLATES = 200;
 const MAX_TOTAL_BYTES = 16 << 20;
 
 const encoder = new TextEncoder();
-const EMPTY = new Uint8Array(0);
 
 // ------------------------------------------------------------------ filling
 
