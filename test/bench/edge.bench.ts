@@ -17,7 +17,7 @@ const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Geck
 export async function startOrigin(): Promise<{ url: string; hits: () => number; close: () => Promise<void> }> {
   const page = largePage();
   let hits = 0;
-  const server: Server = createServer((req, res) => {
+  const server: Server = createServer((_req, res) => {
     hits++;
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'public, max-age=60' });
     res.end(page);
