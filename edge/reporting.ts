@@ -85,8 +85,9 @@ export function reportStatements(db: D1Database, batches: readonly ReportBatch[]
   for (const b of batches) {
     for (const [medium, n] of Object.entries(b.sessions ?? {})) {
       if (!(n > 0)) continue;
-      const key = `${dayKey(b.now)} ${medium}`;
-      const row = sessions.get(key) ?? [dayKey(b.now), medium, 0];
+      const day = dayKey(b.now);
+      const key = `${day} ${medium}`;
+      const row = sessions.get(key) ?? [day, medium, 0];
       row[2] += n;
       sessions.set(key, row);
     }
@@ -137,8 +138,8 @@ export const isEmptyReport = (b: ReportBatch): boolean =>
  */
 export async function writeReport(db: D1Database | undefined, b: ReportBatch): Promise<void> {
   if (!db || isEmptyReport(b)) return;
-  const queue = waiting.get(db) ?? [];
-  if (!queue.length) waiting.set(db, queue);
+  let queue = waiting.get(db);
+  if (!queue) waiting.set(db, (queue = []));
   queue.push(b);
   await new Promise((resolve) => setTimeout(resolve, COALESCE_MS));
   const taken = queue.splice(0, MAX_REPORTS_PER_BATCH);

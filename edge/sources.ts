@@ -641,9 +641,6 @@ function normaliseHost(value: string): string {
   return h.endsWith('.') ? h.slice(0, -1) : h;
 }
 
-/** URL.parse, not `new URL` in a try: a referrer that is not a URL is common, and an exception is costly. */
-const parse = (value: string): URL | null => URL.parse(value);
-
 /** The parts of a URL the classifier reads. `host` is lower-case, without port or trailing dot. */
 export interface UrlParts {
   scheme: string;
@@ -655,7 +652,8 @@ export interface UrlParts {
 export function splitUrl(value: string): UrlParts | null {
   const fast = splitFast(value);
   if (fast !== undefined) return fast;
-  const u = parse(value);
+  // URL.parse, not `new URL` in a try: referrers that are not URLs are common, and an exception is costly.
+  const u = URL.parse(value);
   if (!u) return null;
   let host = u.hostname.toLowerCase(); // opaque hosts (android-app://com.Slack) keep their case
   if (host.endsWith('.')) host = host.slice(0, -1);
