@@ -142,8 +142,8 @@ export async function benchEdge(opts: { seconds?: number; loadSeconds?: number; 
     const [collect, trivial] = [routes.a, routes.b];
 
     rows.push(
-      { name: 'edge: page, personalised (100 KB, 5 slots) req/s', value: tOn.rps, unit: 'req/s', budget: null, note: `p50 ${tOn.p50} ms, p99 ${tOn.p99} ms` },
-      { name: 'edge: page, personalisation off req/s', value: tOff.rps, unit: 'req/s', budget: null, note: `p50 ${tOff.p50} ms, p99 ${tOff.p99} ms` },
+      { name: 'edge: page, personalised (100 KB, 5 slots) req/s', value: tOn.rps, unit: 'req/s', budget: null, note: `mean of rounds; worst round p50 ${tOn.p50} ms, p99 ${tOn.p99} ms` },
+      { name: 'edge: page, personalisation off req/s', value: tOff.rps, unit: 'req/s', budget: null, note: `mean of rounds; worst round p50 ${tOff.p50} ms, p99 ${tOff.p99} ms` },
       { name: 'edge: personalised / off throughput', value: pages.ratio, unit: 'ratio', budget: 0.9, higherIsBetter: true, note: `returning visitor (profile cookie); ${pages.note}` },
       { name: 'edge: page, brand-new visitor each request req/s', value: tNew.rps, unit: 'req/s', budget: null, note: `no cookie: membership written to D1 every time; ${(tNew.rps / tOff.rps).toFixed(2)} of off` },
       {
@@ -154,8 +154,8 @@ export async function benchEdge(opts: { seconds?: number; loadSeconds?: number; 
         note: `mean ${lOn.mean.toFixed(2)} vs ${lOff.mean.toFixed(2)} ms; the 1.5 ms CPU budget is the workerd row above`,
       },
       { name: 'edge: origin fetches during the page runs', value: originHits, unit: 'requests', budget: null, note: 'edge cache serves the origin page; 0–2 expected' },
-      { name: 'edge: trivial JSON route req/s', value: trivial.rps, unit: 'req/s', budget: null, note: `p50 ${trivial.p50} ms, p99 ${trivial.p99} ms` },
-      { name: 'edge: collect req/s', value: collect.rps, unit: 'req/s', budget: null, note: `p50 ${collect.p50} ms, p99 ${collect.p99} ms` },
+      { name: 'edge: trivial JSON route req/s', value: trivial.rps, unit: 'req/s', budget: null, note: `mean of rounds; worst round p50 ${trivial.p50} ms, p99 ${trivial.p99} ms` },
+      { name: 'edge: collect req/s', value: collect.rps, unit: 'req/s', budget: null, note: `mean of rounds; worst round p50 ${collect.p50} ms, p99 ${collect.p99} ms` },
       { name: 'edge: collect / trivial throughput', value: routes.ratio, unit: 'ratio', budget: 0.7, higherIsBetter: true, note: routes.note },
       {
         name: 'edge: non-2xx in all runs above',
