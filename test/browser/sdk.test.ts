@@ -64,6 +64,21 @@ async function counts(): Promise<{ page: number; track: number; identify: number
   return { page: 0, track: 0, identify: 0, ...body.byType };
 }
 
+/**
+ * The counts once earlier writes have landed: the edge writes reports after a
+ * short coalescing delay (off the response path), so a page view answered a moment
+ * ago may not be in D1 yet. Reads until two reads 300 ms apart agree.
+ */
+async function settledCounts(): Promise<Awaited<ReturnType<typeof counts>>> {
+  let last = await counts();
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 300));
+    const now = await counts();
+    if (JSON.stringify(now) === JSON.stringify(last)) return now;
+    last = now;
+  }
+}
+
 /** Polls D1 until the type counts grew by `delta`, then checks they stay there (no late duplicates). */
 async function expectStored(before: Awaited<ReturnType<typeof counts>>, delta: Partial<Awaited<ReturnType<typeof counts>>>, timeout = 15_000) {
   const grown = async () => {
@@ -156,7 +171,7 @@ describe.skipIf(!enabled)('SDK in Chromium against the Worker', () => {
   it('delivers 100 events tracked offline exactly once after a reload', async () => {
     const v = await newVisitor();
     await open(v.page);
-    const before = await counts();
+    const before = await settledCounts();
     await v.ctx.setOffline(true);
     await v.page.evaluate(() => {
       for (let i = 0; i < 100; i++) window.tailor!.push(['track', 'offline', { i }]);
@@ -208,7 +223,7 @@ describe.skipIf(!enabled)('SDK in Chromium against the Worker', () => {
     await Promise.all([v.page.goto(worker.url + '/'), second.goto(worker.url + '/shoes/')]);
     // Either tab may send both page views: the outbox is shared.
     await expect.poll(() => v.accepted().filter((e) => e.type === 'page').length, { timeout: 10_000 }).toBe(2);
-    const before = await counts();
+    const before = await settledCounts();
     await Promise.all(
       [v.page, second].map((p, tab) =>
         p.evaluate(
@@ -262,7 +277,7 @@ describe.skipIf(!enabled)('SDK in Chromium against the Worker', () => {
     it(`keeps working in memory when ${what}`, async () => {
       const v = await newVisitor({ init });
       await open(v.page);
-      const before = await counts();
+      const before = await settledCounts();
       await v.page.evaluate(() => {
         for (let i = 0; i < 3; i++) window.tailor!.push(['track', 'no_idb', { i }]);
         return window.tailor!.push(['flush']);
@@ -302,7 +317,7 @@ describe.skipIf(!enabled)('SDK in Chromium against the Worker', () => {
       el.setAttribute('data-tailor-segment', 'stale');
       el.innerHTML = '<p>stale</p>';
     });
-    const before = await counts();
+    const before = await settledCounts();
     const reply = v.page.waitForResponse((r) => r.url().endsWith('/__tailor/collect'));
     await v.page.evaluate(() => history.pushState({}, '', '/spa/step-1?email=jo%40example.com&ref=2'));
     await reply;
@@ -337,7 +352,7 @@ describe.skipIf(!enabled)('SDK in Chromium against the Worker', () => {
     const ping = v.sent.find((s) => s.kind === 'ping')!;
     expect([ping.status, ping.contentType]).toEqual([200, 'text/plain;charset=UTF-8']);
 
-    const before = await counts();
+    const before = await settledCounts();
     await v.page.evaluate(() => window.tailor!.push(['track', 'leaving']));
     await v.page.goto('about:blank'); // runs no SDK: only what left during pagehide can deliver the event
     await expectStored(before, { track: 1 });
@@ -347,7 +362,7 @@ describe.skipIf(!enabled)('SDK in Chromium against the Worker', () => {
   it('drops a batch the edge refuses (4xx) with one warning, and keeps sending', async () => {
     const v = await newVisitor();
     await open(v.page);
-    const before = await counts();
+    const before = await settledCounts();
     await v.page.evaluate(() => {
       window.tailor!.push(['track', 'too_big', { blob: 'x'.repeat(70_000) }]); // over the 64 KB batch limit: 413
       window.tailor!.push(['track', 'after_big']);
@@ -387,7 +402,7 @@ describe.skipIf(!enabled)('SDK in Chromium against the Worker', () => {
       if (attempts.length === 1) await route.fulfill({ status: 503, headers: { 'retry-after': '1' }, body: '' });
       else await route.continue();
     });
-    const before = await counts();
+    const before = await settledCounts();
     await v.page.goto(worker.url + '/');
     await expectStored(before, { page: 1 });
     expect(attempts.length).toBeGreaterThanOrEqual(2);
@@ -407,7 +422,7 @@ describe.skipIf(!enabled)('SDK in Chromium against the Worker', () => {
     expect(v.sent).toEqual([]);
     expect(await v.page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name))).not.toContain('tailor');
 
-    const before = await counts();
+    const before = await settledCounts();
     const consented = v.page.waitForResponse((r) => r.url().endsWith('/__tailor/consent'));
     await v.page.evaluate(() => window.tailor!.push(['consent', true]));
     expect((await consented).status()).toBe(200);
