@@ -5,7 +5,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { app } from '../../edge/app.ts';
-import { writeReport, type ReportBatch } from '../../edge/reporting.ts';
+import { COALESCE_MS, writeReport, type ReportBatch } from '../../edge/reporting.ts';
 import { BROWSER_UA, pageEvent, trackEvent } from './helpers.ts';
 
 /** The real D1 binding, counting the batches (transactions) it is asked to run. */
@@ -41,6 +41,22 @@ describe('reporting writes', () => {
     expect(batches).toHaveLength(1);
     const stored = await count(`SELECT COUNT(*) AS n FROM events WHERE id IN (${ids.map(() => '?').join(',')})`, ...ids);
     expect(stored).toBe(40);
+  });
+
+  it('under steady traffic, reports arriving one after another share their window\'s transaction', async () => {
+    // Thirty reports, one every tenth of a window: three windows' worth, so a few
+    // transactions; neither one per report nor one that waits for traffic to stop.
+    const { db, batches } = countingDb();
+    const visitor = `v-${crypto.randomUUID()}`;
+    const writes: Promise<void>[] = [];
+    for (let i = 0; i < 30; i++) {
+      writes.push(writeReport(db, { visitor, now: Date.now(), segments: [`steady-${i}`] }));
+      await new Promise((r) => setTimeout(r, COALESCE_MS / 10));
+    }
+    await Promise.all(writes);
+    expect(batches.length).toBeGreaterThanOrEqual(2);
+    expect(batches.length).toBeLessThanOrEqual(6);
+    expect(await count('SELECT COUNT(*) AS n FROM segment_members WHERE visitor = ?', visitor)).toBe(30);
   });
 
   it('a shared batch sums sessions, and attributes a goal to an exposure written earlier in the same batch', async () => {
