@@ -11,10 +11,14 @@ export function benchWorkerCpu(): BenchRow[] {
   const out = execFileSync(join(ROOT, 'node_modules/.bin/vitest'), ['run', '--project', 'worker-bench'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const line = out.split('\n').find((l) => l.includes('WORKER_CPU_JSON'));
   if (!line) throw new Error(`worker-bench printed no result:\n${out.slice(-2000)}`);
-  const { on, off, collect, trivial } = JSON.parse(line.slice(line.indexOf('WORKER_CPU_JSON') + 16)) as Record<'on' | 'off' | 'collect' | 'trivial', number[]>;
+  type Paged = { gross: number[]; read: number[] };
+  const { on, off, collect, trivial } = JSON.parse(line.slice(line.indexOf('WORKER_CPU_JSON') + 16)) as { on: Paged; off: Paged; collect: number[]; trivial: number[] };
+  // The runtime sends a body to the network natively; the bench reads it in JS, so each batch's read is measured and taken off.
+  const net = (p: Paged) => p.gross.map((g, i) => g - p.read[i]!);
+  const note = (p: Paged) => `inside workerd; 1,000 requests, returning visitor; ${median(p.gross).toFixed(2)} ms with the bench's own read of the body (${median(p.read).toFixed(2)} ms), measured per batch of 25 and taken off`;
   return [
-    { name: 'edge: Worker CPU, 100 KB page, 5 slots, personalised', value: median(on), p99: p99(on), unit: 'ms', budget: 1.5, note: `inside workerd; 1,000 requests, returning visitor, mean per batch of 25` },
-    { name: 'edge: Worker CPU, same page, personalisation off', value: median(off), p99: p99(off), unit: 'ms', budget: null },
+    { name: 'edge: Worker CPU, 100 KB page, 5 slots, personalised', value: median(net(on)), p99: p99(net(on)), unit: 'ms', budget: 1.5, note: note(on) },
+    { name: 'edge: Worker CPU, same page, personalisation off', value: median(net(off)), p99: p99(net(off)), unit: 'ms', budget: null, note: note(off) },
     { name: 'edge: Worker CPU, collect (2 events, returning visitor)', value: median(collect), p99: p99(collect), unit: 'ms', budget: null, note: 'without the D1 write, which is I/O' },
     { name: 'edge: Worker CPU, trivial JSON route', value: median(trivial), p99: p99(trivial), unit: 'ms', budget: null },
   ];

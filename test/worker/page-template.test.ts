@@ -141,5 +141,9 @@ describe('the page route', () => {
     expect(templateStats.hits).toBe(hits + 2);
     expect(email.html).toContain('data-tailor-segment="campaign-newsletter-arrivals"');
     expect(email.html).not.toContain('data-tailor-segment="social-users"');
+    // The template's bytes go out as they are, request after request: none is consumed by a response.
+    const third = await get('/jackets/', { referer: 'https://t.co/abc' });
+    expect(templateStats.hits).toBe(hits + 3);
+    expect(normalise(third.html)).toBe(normalise(first.html));
   });
 });
