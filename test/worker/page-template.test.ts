@@ -146,4 +146,23 @@ describe('the page route', () => {
     expect(templateStats.hits).toBe(hits + 3);
     expect(normalise(third.html)).toBe(normalise(first.html));
   });
+
+  it('a template hit keeps its bytes when the next hit is filled before it is read', async () => {
+    const { html: social } = await get('/jackets/', { referer: 'https://t.co/abc' });
+    const ctx = createExecutionContext();
+    const fetchPage = (headers: Record<string, string>) => app.fetch(new Request('http://shop.test/jackets/', { headers: { ...UA, ...headers } }), env, ctx);
+    const hits = templateStats.hits;
+    const first = await fetchPage({ referer: 'https://t.co/abc' });
+    const second = await fetchPage({ referer: 'https://mail.google.com/' });
+    const third = await fetchPage({});
+    expect(templateStats.hits).toBe(hits + 3);
+    // Read in reverse: each body must still be its own, not the last one filled.
+    const [thirdHtml, secondHtml, firstHtml] = [await third.text(), await second.text(), await first.text()];
+    await waitOnExecutionContext(ctx);
+    expect(normalise(firstHtml)).toBe(normalise(social));
+    expect(firstHtml).toContain('data-tailor-segment="social-users"');
+    expect(secondHtml).not.toContain('data-tailor-segment="social-users"');
+    expect(thirdHtml).not.toContain('data-tailor-segment="social-users"');
+    expect(firstHtml.endsWith('</html>\n') || firstHtml.endsWith('</html>')).toBe(true);
+  });
 });
