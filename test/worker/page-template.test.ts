@@ -119,9 +119,11 @@ describe('the page route', () => {
   const UA = { 'user-agent': BROWSER_UA, accept: 'text/html' };
   const normalise = (html: string) => html.replace(/(name="tailor:pvid" content=")[^"]+/, '$1…');
 
+  const pageRequest = (path: string, headers: Record<string, string> = {}) => new Request(`http://shop.test${path}`, { headers: { ...UA, ...headers } });
+
   async function get(path: string, headers: Record<string, string> = {}) {
     const ctx = createExecutionContext();
-    const res = await app.fetch(new Request(`http://shop.test${path}`, { headers: { ...UA, ...headers } }), env, ctx);
+    const res = await app.fetch(pageRequest(path, headers), env, ctx);
     const html = await res.text();
     await waitOnExecutionContext(ctx);
     return { res, html };
@@ -150,7 +152,7 @@ describe('the page route', () => {
   it('a template hit keeps its bytes when the next hit is filled before it is read', async () => {
     const { html: social } = await get('/jackets/', { referer: 'https://t.co/abc' });
     const ctx = createExecutionContext();
-    const fetchPage = (headers: Record<string, string>) => app.fetch(new Request('http://shop.test/jackets/', { headers: { ...UA, ...headers } }), env, ctx);
+    const fetchPage = (headers: Record<string, string>) => app.fetch(pageRequest('/jackets/', headers), env, ctx);
     const hits = templateStats.hits;
     const first = await fetchPage({ referer: 'https://t.co/abc' });
     const second = await fetchPage({ referer: 'https://mail.google.com/' });
