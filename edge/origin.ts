@@ -9,7 +9,7 @@ import { randomId } from './request-context.ts';
 const TAILOR_COOKIE = /^(?:__Host-)?tailor_/;
 
 /** Carried by the edge-cache copy of an HTML page: which stored document it is (see page-template.ts). */
-const DOCUMENT_ID = 'x-tailor-document';
+export const DOCUMENT_ID = 'x-tailor-document';
 const documentIds = new WeakMap<Response, string>();
 
 /**
@@ -40,6 +40,36 @@ export function isSharedCacheable(res: Response): boolean {
   return /(?:s-maxage|max-age)\s*=\s*[1-9]/.test(cc);
 }
 
+/**
+ * What is left of a shared-cacheable response's freshness (RFC 9111 §4.2), in ms:
+ * its s-maxage or max-age less its current age (the later of `Age` and the time
+ * since `Date`). 0 when it has no lifetime or is already stale.
+ */
+export function freshnessLeftMs(headers: Headers, now: number): number {
+  const cc = (headers.get('cache-control') ?? '').toLowerCase();
+  const lifetime = /(?:^|,)\s*s-maxage\s*=\s*(\d+)/.exec(cc) ?? /(?:^|,)\s*max-age\s*=\s*(\d+)/.exec(cc);
+  if (!lifetime) return 0;
+  const date = Date.parse(headers.get('date') ?? '');
+  const age = Math.max(Number(headers.get('age')) || 0, Number.isNaN(date) ? 0 : (now - date) / 1000);
+  return Math.max(0, (Number(lifetime[1]) - age) * 1000);
+}
+
+/**
+ * The edge-cache key of a request through ORIGIN_URL, or null when the request
+ * bypasses the edge cache: only anonymous GETs (no Authorization, no cookies but
+ * Tailor's own) are shared-cacheable.
+ */
+export function sharedCacheKey(request: Request, opts: Pick<OriginOptions, 'originUrl' | 'cache'>): string | null {
+  if (!opts.originUrl || !opts.cache || request.method !== 'GET') return null;
+  if (request.headers.has('authorization') || stripTailorCookies(request.headers.get('cookie'))) return null;
+  return originTarget(request.url, opts.originUrl);
+}
+
+const originTarget = (requestUrl: string, originUrl: string): string => {
+  const url = new URL(requestUrl);
+  return new URL(url.pathname + url.search, originUrl).toString();
+};
+
 /** How long Tailor waits for the origin (headers and body) before answering 504. */
 export const ORIGIN_TIMEOUT_MS = 20_000;
 
@@ -54,7 +84,6 @@ export interface OriginOptions {
 }
 
 export async function fetchOrigin(request: Request, opts: OriginOptions): Promise<Response> {
-  const url = new URL(request.url);
   const headers = new Headers(request.headers);
   const cookies = stripTailorCookies(headers.get('cookie'));
   if (cookies) headers.set('cookie', cookies);
@@ -66,18 +95,17 @@ export async function fetchOrigin(request: Request, opts: OriginOptions): Promis
   if (!opts.originUrl) {
     const res = await opts.assets.fetch(new Request(request.url, { method: request.method, headers, redirect: 'manual' }));
     const etag = res.headers.get('etag');
-    if (res.status === 200 && etag && !etag.startsWith('W/') && isHtml(res)) documentIds.set(res, `asset ${url.pathname} ${etag}`);
+    if (res.status === 200 && etag && !etag.startsWith('W/') && isHtml(res)) documentIds.set(res, `asset ${new URL(request.url).pathname} ${etag}`);
     return res;
   }
-  const target = new URL(url.pathname + url.search, opts.originUrl);
+  const target = originTarget(request.url, opts.originUrl);
   const init: RequestInit = { method: request.method, headers, redirect: 'manual', signal: AbortSignal.timeout(opts.timeoutMs ?? ORIGIN_TIMEOUT_MS) };
   if (request.method !== 'GET' && request.method !== 'HEAD') init.body = request.body;
-  const originReq = new Request(target.toString(), init);
+  const originReq = new Request(target, init);
 
   // Only anonymous GETs are shared-cacheable; anything with credentials goes straight through.
-  const cacheable = opts.cache && request.method === 'GET' && !headers.has('authorization') && !cookies;
-  const cacheKey = new Request(target.toString(), { method: 'GET' });
-  if (cacheable) {
+  if (sharedCacheKey(request, opts)) {
+    const cacheKey = new Request(target, { method: 'GET' });
     const hit = await opts.cache!.match(cacheKey).catch(() => undefined);
     const id = hit?.headers.get(DOCUMENT_ID);
     if (!hit || !id) return hit ?? fetchAndCache(originReq, cacheKey, opts);

@@ -12,6 +12,7 @@
  * unusual (nested slots, a slot on a void element, a non-UTF-8 page, a page
  * over 1 MB) keeps the rewriter for that document.
  */
+import { freshnessLeftMs, isHtml } from './origin.ts';
 import { headMeta, personalise, type PageAnnotations, type PersonaliseHooks } from './personalise.ts';
 import type { RenderedSlot } from './render.ts';
 import { randomId } from './request-context.ts';
@@ -259,7 +260,7 @@ async function readAtMost(body: ReadableStream<Uint8Array>, max: number): Promis
 /** Per document id: its template, `null` when it cannot have one, `pending` while being built. */
 const templates = new Map<string, PageTemplate | null | 'pending'>();
 let totalBytes = 0;
-export const templateStats = { hits: 0, built: 0, refused: 0 };
+export const templateStats = { hits: 0, built: 0, refused: 0, reused: 0 };
 
 function remember(id: string, value: PageTemplate | null): void {
   templates.delete(id);
@@ -272,6 +273,12 @@ function remember(id: string, value: PageTemplate | null): void {
     templates.delete(key);
     if (old) totalBytes -= old.bytes;
   }
+}
+
+/** The page filled from a template, on the response's status and headers (its own body, if any, is left unread). */
+function fromTemplate(template: PageTemplate, response: Response, slots: Record<string, RenderedSlot>, page: PageAnnotations, hooks: PersonaliseHooks): Response {
+  templateStats.hits++;
+  return new Response(assembled(fillTemplate(template, slots, page, hooks)), response);
 }
 
 /**
@@ -288,12 +295,11 @@ export function personaliseDocument(
 ): Response {
   const known = documentId === undefined ? undefined : templates.get(documentId);
   if (known && known !== 'pending') {
-    templateStats.hits++;
     templates.delete(documentId!);
     templates.set(documentId!, known);
     // The cached copy's own body is left unread, not cancelled: cancelling costs more than
     // the runtime's drop of an unread subrequest body when the request ends.
-    return new Response(assembled(fillTemplate(known, slots, page, hooks)), response);
+    return fromTemplate(known, response, slots, page, hooks);
   }
   if (documentId !== undefined && known === undefined && response.body) {
     templates.set(documentId, 'pending');
@@ -313,4 +319,65 @@ export function personaliseDocument(
     );
   }
   return personalise(response, slots, page, hooks);
+}
+
+// ------------------------------------------------------------------ recent documents
+
+/**
+ * How long an isolate reuses an edge-cached document it holds the template of
+ * without asking the Cache API again: never past the copy's own freshness, and
+ * at most this long, so a purge of the edge cache reaches personalised pages
+ * within it. A hot page then costs no cache lookup (a subrequest in production)
+ * and no body transfer; one cached copy still serves every segment.
+ */
+export const DOCUMENT_REUSE_MS = 5_000;
+const MAX_RECENT = 500;
+
+interface Recent {
+  documentId: string;
+  status: number;
+  headers: [string, string][];
+  until: number;
+}
+
+/** Per edge-cache key: the document the edge cache gave for it last, and until when it may be reused. */
+const recentDocuments = new Map<string, Recent>();
+
+/** Notes which document the edge cache answered for `key` (only fresh, identified HTML pages). */
+export function rememberDocument(key: string, documentId: string | undefined, response: Response, now: number): void {
+  if (documentId === undefined || response.status !== 200 || !isHtml(response)) return;
+  const left = Math.min(DOCUMENT_REUSE_MS, freshnessLeftMs(response.headers, now));
+  if (left <= 0) return;
+  recentDocuments.delete(key);
+  recentDocuments.set(key, { documentId, status: response.status, headers: [...response.headers], until: now + left });
+  if (recentDocuments.size > MAX_RECENT) recentDocuments.delete(recentDocuments.keys().next().value!);
+}
+
+export interface RecentPage {
+  /** The cached copy's status and headers, without its body. */
+  head: Response;
+  /** `personalise()` for this document, from its template. */
+  personalise: (response: Response, slots: Record<string, RenderedSlot>, page: PageAnnotations, hooks?: PersonaliseHooks) => Response;
+}
+
+/**
+ * The page for `key` when it can be served without the Cache API: its document
+ * is still within its reuse window and this isolate holds its template. The
+ * template is taken now, so a later eviction cannot leave the page without one.
+ */
+export function recentPage(key: string, now: number): RecentPage | undefined {
+  const recent = recentDocuments.get(key);
+  if (!recent) return undefined;
+  const template = templates.get(recent.documentId);
+  if (recent.until <= now || !template || template === 'pending') {
+    if (recent.until <= now) recentDocuments.delete(key);
+    return undefined;
+  }
+  templates.delete(recent.documentId);
+  templates.set(recent.documentId, template);
+  templateStats.reused++;
+  return {
+    head: new Response(null, { status: recent.status, headers: recent.headers }),
+    personalise: (response, slots, page, hooks = {}) => fromTemplate(template, response, slots, page, hooks),
+  };
 }

@@ -9,8 +9,8 @@ import { getCookie } from 'hono/cookie';
 import { isbot } from 'isbot';
 import type { AppEnv } from '../env.ts';
 import { evaluateVisitor, type Overrides } from '../evaluate.ts';
-import { documentIdOf, fetchOrigin, isHtml, type OriginOptions } from '../origin.ts';
-import { personaliseDocument } from '../page-template.ts';
+import { documentIdOf, fetchOrigin, isHtml, sharedCacheKey, type OriginOptions } from '../origin.ts';
+import { personaliseDocument, recentPage, rememberDocument } from '../page-template.ts';
 import type { PageAnnotations, PersonaliseHooks } from '../personalise.ts';
 import { emptyProfile, foldRequest } from '../profile.ts';
 import { isEmptyReport, writeReport } from '../reporting.ts';
@@ -50,16 +50,24 @@ export async function pageRoute(c: Context<AppEnv>, preview?: PagePreview): Prom
   const personalisable = maybePage && !bot && c.env.TAILOR_PERSONALISATION !== 'off';
   const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
 
+  const opts = originOptions(c, personalisable);
+  // A hot page this isolate holds the template of is served without asking the edge cache again (page-template.ts).
+  const cacheKey = personalisable ? sharedCacheKey(req, opts) : null;
+  const recent = cacheKey ? recentPage(cacheKey, Date.now()) : undefined;
   let origin: Response;
-  try {
-    origin = await fetchOrigin(req, originOptions(c, personalisable));
-  } catch (error) {
-    // The origin is down or too slow: say so plainly, as a proxy would; never a Tailor crash.
-    const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-    console.error('tailor: origin fetch failed', error instanceof Error ? error.name : 'unknown');
-    return c.html(originErrorPage(timedOut), timedOut ? 504 : 502, { 'cache-control': 'no-store' });
+  if (recent) origin = recent.head;
+  else {
+    try {
+      origin = await fetchOrigin(req, opts);
+    } catch (error) {
+      // The origin is down or too slow: say so plainly, as a proxy would; never a Tailor crash.
+      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      console.error('tailor: origin fetch failed', error instanceof Error ? error.name : 'unknown');
+      return c.html(originErrorPage(timedOut), timedOut ? 504 : 502, { 'cache-control': 'no-store' });
+    }
+    if (cacheKey) rememberDocument(cacheKey, documentIdOf(origin), origin, Date.now());
+    if (!personalisable || origin.status !== 200 || !isHtml(origin) || !origin.body) return origin;
   }
-  if (!personalisable || origin.status !== 200 || !isHtml(origin) || !origin.body) return origin;
 
   const config = c.get('config');
   const consent = preview ? 'pending' : resolveConsent(getCookie(c, CONSENT_COOKIE), req.headers.get('sec-gpc') === '1', config.settings);
@@ -67,7 +75,7 @@ export async function pageRoute(c: Context<AppEnv>, preview?: PagePreview): Prom
   // The same document again (edge-cached copy, static asset): filled from its template, not re-parsed.
   const documentId = documentIdOf(origin);
   const personalise = (res: Response, slots: Record<string, RenderedSlot>, page: PageAnnotations, hooks: PersonaliseHooks = {}) =>
-    personaliseDocument(res, documentId, slots, page, { ...hooks, waitUntil });
+    recent ? recent.personalise(res, slots, page, hooks) : personaliseDocument(res, documentId, slots, page, { ...hooks, waitUntil });
 
   const res = new Response(origin.body, origin);
   res.headers.delete('etag');
