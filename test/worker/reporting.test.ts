@@ -77,6 +77,27 @@ describe('reporting writes', () => {
     expect(await count("SELECT COUNT(*) AS n FROM conversions WHERE experiment = 'exp-shared' AND visitor = ? AND variant = 'b'", visitor)).toBe(1);
   });
 
+  it('stores every column exactly, over several multi-row inserts, and a replayed event once', async () => {
+    const { db } = countingDb();
+    const visitor = `v-${crypto.randomUUID()}`;
+    const ts = Date.UTC(2026, 10, 23, 23, 59, 59);
+    const events = Array.from({ length: 450 }, (_, i) =>
+      i % 3 === 0
+        ? pageEvent(`https://shop.example/ünï/${i}/?email=someone@example.com`, { ts })
+        : trackEvent(i % 3 === 1 ? 'purchase' : `añadir "al" carrito ${i}`, { value: 1234.5 + i }),
+    ).map((e) => ({ ...e, ts }));
+    // Three reports of 150 events: one transaction, 450 rows, more than one insert's worth.
+    await Promise.all([0, 1, 2].map((k) => writeReport(db, { visitor, now: ts, medium: k ? 'email' : null, events: events.slice(k * 150, k * 150 + 150), segments: [`fidelity-${k}`] })));
+    await writeReport(db, { visitor, now: ts, events: [events[1]!] });
+    const rows = (await env.DB.prepare('SELECT * FROM events WHERE visitor = ? ORDER BY ts, id').bind(visitor).all()).results;
+    expect(rows).toHaveLength(450);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    expect(byId.get(events[0]!.id)).toEqual({ id: events[0]!.id, visitor, type: 'page', name: null, path: '/%C3%BCn%C3%AF/0/', medium: null, value_cents: null, ts, day: '2026-11-23' });
+    expect(byId.get(events[1]!.id)).toEqual({ id: events[1]!.id, visitor, type: 'track', name: 'purchase', path: null, medium: null, value_cents: 123550, ts, day: '2026-11-23' });
+    expect(byId.get(events[449]!.id)).toMatchObject({ type: 'track', name: 'añadir "al" carrito 449', value_cents: null, medium: 'email' });
+    expect(await count("SELECT COUNT(*) AS n FROM segment_members WHERE visitor = ? AND segment LIKE 'fidelity-%'", visitor)).toBe(3);
+  });
+
   it('a report written alone still goes out on its own', async () => {
     const { db, batches } = countingDb();
     const visitor = `v-${crypto.randomUUID()}`;
