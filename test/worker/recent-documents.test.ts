@@ -15,12 +15,14 @@ import { BROWSER_UA, filledSlots } from './helpers.ts';
 
 const ORIGIN = 'http://127.0.0.1:9';
 const originEnv = { ...env, ORIGIN_URL: ORIGIN };
+/** The Workers edge cache (`caches.default`, which the DOM's CacheStorage type lacks). */
+const edgeCache = (caches as unknown as { default: Cache }).default;
 const PAGE = `<!doctype html><html><head><title>Jackets</title></head><body><div data-tailor-slot="hero">Our jackets</div></body></html>`;
 
 /** Stores a copy of PAGE in the edge cache, as origin.ts does after an origin fetch. */
 async function cachePage(path: string, headers: Record<string, string>): Promise<void> {
   const copy = new Response(PAGE, { headers: { 'content-type': 'text/html; charset=utf-8', [DOCUMENT_ID]: `doc-${path}`, ...headers } });
-  await caches.default.put(new Request(ORIGIN + path), copy);
+  await edgeCache.put(new Request(ORIGIN + path), copy);
 }
 
 async function get(path: string, headers: Record<string, string> = {}) {
@@ -38,7 +40,7 @@ describe('hot pages skip the edge cache while their copy is fresh', () => {
     const first = await get(path, { referer: 'https://t.co/abc' });
     expect(filledSlots(first.html)).toEqual({ hero: 'social-users' });
     const reused = templateStats.reused;
-    await caches.default.delete(new Request(ORIGIN + path));
+    await edgeCache.delete(new Request(ORIGIN + path));
     // The edge cache no longer has it: only this isolate's copy can answer.
     const social = await get(path, { referer: 'https://t.co/abc' });
     const email = await get(path + '&utm_source=newsletter&utm_medium=email');
@@ -57,7 +59,7 @@ describe('hot pages skip the edge cache while their copy is fresh', () => {
     // 60 s old with a 61 s lifetime: one second of freshness left, less than DOCUMENT_REUSE_MS.
     await cachePage(path, { 'cache-control': 'public, max-age=61', age: '60' });
     await get(path);
-    await caches.default.delete(new Request(ORIGIN + path));
+    await edgeCache.delete(new Request(ORIGIN + path));
     expect((await get(path)).res.status).toBe(200);
     await new Promise((r) => setTimeout(r, 1100));
     expect((await get(path)).res.status).toBe(502);
@@ -67,7 +69,7 @@ describe('hot pages skip the edge cache while their copy is fresh', () => {
     const path = '/jackets/?private=1';
     await cachePage(path, { 'cache-control': 'public, max-age=60' });
     await get(path);
-    await caches.default.delete(new Request(ORIGIN + path));
+    await edgeCache.delete(new Request(ORIGIN + path));
     expect((await get(path)).res.status).toBe(200);
     // The site's own session cookie or credentials: straight to the origin, as fetchOrigin does.
     expect((await get(path, { cookie: 'session=abc' })).res.status).toBe(502);

@@ -6,6 +6,7 @@ import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:
 import { describe, expect, it } from 'vitest';
 import { app } from '../../edge/app.ts';
 import { COALESCE_MS, writeReport, type ReportBatch } from '../../edge/reporting.ts';
+import type { TailorEvent } from '../../edge/schema.ts';
 import { BROWSER_UA, pageEvent, trackEvent } from './helpers.ts';
 
 /** The real D1 binding, counting the batches (transactions) it is asked to run. */
@@ -85,7 +86,7 @@ describe('reporting writes', () => {
       i % 3 === 0
         ? pageEvent(`https://shop.example/ünï/${i}/?email=someone@example.com`, { ts })
         : trackEvent(i % 3 === 1 ? 'purchase' : `añadir "al" carrito ${i}`, { value: 1234.5 + i }),
-    ).map((e) => ({ ...e, ts }));
+    ).map((e) => ({ ...e, ts }) as TailorEvent);
     // Three reports of 150 events: one transaction, 450 rows, more than one insert's worth.
     await Promise.all([0, 1, 2].map((k) => writeReport(db, { visitor, now: ts, medium: k ? 'email' : null, events: events.slice(k * 150, k * 150 + 150), segments: [`fidelity-${k}`] })));
     await writeReport(db, { visitor, now: ts, events: [events[1]!] });
