@@ -98,13 +98,14 @@ export async function fetchOrigin(request: Request, opts: OriginOptions): Promis
     if (res.status === 200 && etag && !etag.startsWith('W/') && isHtml(res)) documentIds.set(res, `asset ${new URL(request.url).pathname} ${etag}`);
     return res;
   }
-  const target = originTarget(request.url, opts.originUrl);
+  const sharedKey = sharedCacheKey(request, opts);
+  const target = sharedKey ?? originTarget(request.url, opts.originUrl);
   const init: RequestInit = { method: request.method, headers, redirect: 'manual', signal: AbortSignal.timeout(opts.timeoutMs ?? ORIGIN_TIMEOUT_MS) };
   if (request.method !== 'GET' && request.method !== 'HEAD') init.body = request.body;
   const originReq = new Request(target, init);
 
   // Only anonymous GETs are shared-cacheable; anything with credentials goes straight through.
-  if (sharedCacheKey(request, opts)) {
+  if (sharedKey) {
     const cacheKey = new Request(target, { method: 'GET' });
     const hit = await opts.cache!.match(cacheKey).catch(() => undefined);
     const id = hit?.headers.get(DOCUMENT_ID);

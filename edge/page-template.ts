@@ -275,6 +275,12 @@ function remember(id: string, value: PageTemplate | null): void {
   }
 }
 
+/** Marks a template as just used (Map keeps insertion order; eviction takes the oldest first). */
+function touch(documentId: string, template: PageTemplate): void {
+  templates.delete(documentId);
+  templates.set(documentId, template);
+}
+
 /** The page filled from a template, on the response's status and headers (its own body, if any, is left unread). */
 function fromTemplate(template: PageTemplate, response: Response, slots: Record<string, RenderedSlot>, page: PageAnnotations, hooks: PersonaliseHooks): Response {
   templateStats.hits++;
@@ -295,8 +301,7 @@ export function personaliseDocument(
 ): Response {
   const known = documentId === undefined ? undefined : templates.get(documentId);
   if (known && known !== 'pending') {
-    templates.delete(documentId!);
-    templates.set(documentId!, known);
+    touch(documentId!, known);
     // The cached copy's own body is left unread, not cancelled: cancelling costs more than
     // the runtime's drop of an unread subrequest body when the request ends.
     return fromTemplate(known, response, slots, page, hooks);
@@ -335,7 +340,7 @@ const MAX_RECENT = 500;
 
 interface Recent {
   documentId: string;
-  status: number;
+  /** The cached copy's headers (its status is always 200). */
   headers: [string, string][];
   until: number;
 }
@@ -349,7 +354,7 @@ export function rememberDocument(key: string, documentId: string | undefined, re
   const left = Math.min(DOCUMENT_REUSE_MS, freshnessLeftMs(response.headers, now));
   if (left <= 0) return;
   recentDocuments.delete(key);
-  recentDocuments.set(key, { documentId, status: response.status, headers: [...response.headers], until: now + left });
+  recentDocuments.set(key, { documentId, headers: [...response.headers], until: now + left });
   if (recentDocuments.size > MAX_RECENT) recentDocuments.delete(recentDocuments.keys().next().value!);
 }
 
@@ -373,11 +378,10 @@ export function recentPage(key: string, now: number): RecentPage | undefined {
     if (recent.until <= now) recentDocuments.delete(key);
     return undefined;
   }
-  templates.delete(recent.documentId);
-  templates.set(recent.documentId, template);
+  touch(recent.documentId, template);
   templateStats.reused++;
   return {
-    head: new Response(null, { status: recent.status, headers: recent.headers }),
+    head: new Response(null, { status: 200, headers: recent.headers }),
     personalise: (response, slots, page, hooks = {}) => fromTemplate(template, response, slots, page, hooks),
   };
 }
