@@ -29,14 +29,24 @@ export function safePath(path: unknown): string {
   return typeof path === 'string' && path.startsWith('/') && !path.startsWith('//') && !path.startsWith('/__tailor/') && path.length <= 512 ? path : '/';
 }
 
+/**
+ * Preview keys are derived from the site's secrets under their own label
+ * (domain separation), so nothing else signed with TAILOR_SECRET (a profile
+ * cookie, say) can ever verify as a preview grant, whatever its payload.
+ */
+export function previewKeys(keys: SigningKeys): SigningKeys {
+  const derive = (secret: string) => `tailor-preview\u0000${secret}`;
+  return { current: derive(keys.current), previous: keys.previous ? derive(keys.previous) : undefined };
+}
+
 export async function signPreview(grant: PreviewGrant, keys: SigningKeys, now = Date.now()): Promise<string> {
   const payload = b64(JSON.stringify({ p: grant.path, s: grant.segments, v: grant.variants, e: grant.expires }));
-  return sign(payload, keys, now);
+  return sign(payload, previewKeys(keys), now);
 }
 
 /** The grant of a valid, unexpired token, else null (tampered, expired, other key). */
 export async function verifyPreview(token: string | undefined | null, keys: SigningKeys, now = Date.now()): Promise<PreviewGrant | null> {
-  const payload = await verify(token, keys, now, MAX_PREVIEW_TTL_MIN * 60);
+  const payload = await verify(token, previewKeys(keys), now, MAX_PREVIEW_TTL_MIN * 60);
   if (!payload) return null;
   try {
     const o = JSON.parse(unb64(payload)) as { p?: unknown; s?: unknown; v?: unknown; e?: unknown };

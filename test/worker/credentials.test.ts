@@ -13,7 +13,7 @@ import { ADMIN_SESSION_TTL_S, mintSession } from '../../edge/admin-session.ts';
 import { resetConfigCache } from '../../edge/config-store.ts';
 import { defaultConfig } from '../../edge/config.ts';
 import { sign } from '../../edge/cookie.ts';
-import { MAX_PREVIEW_TTL_MIN, signPreview } from '../../edge/preview.ts';
+import { MAX_PREVIEW_TTL_MIN, previewKeys, signPreview } from '../../edge/preview.ts';
 import { emptyProfile, encodeProfile } from '../../edge/profile.ts';
 import { adminApi } from '../../edge/routes/admin.ts';
 import { dashboard } from '../../edge/routes/dashboard.ts';
@@ -263,8 +263,9 @@ describe('preview links', () => {
       ['another key under the real key id', (await signPreview(grant(), { current: OTHER_SECRET })).replace(/^([^.]*\.[^.]*)\.[^.]*\./, `$1.${kid}.`)],
       ['a genuine profile cookie', sessions.profileCookie],
       ['a genuine admin session', sessions.valid],
-      ['signed payload that is not JSON', await sign('bm90IGpzb24', KEYS)],
-      ['signed JSON of the wrong shape', await sign(btoa(JSON.stringify({ p: '/', s: 'value-high', e: Date.now() + 60_000 })).replace(/=+$/, ''), KEYS)],
+      ['a genuine grant signed with the profile key', await sign(forgedPayload, KEYS)],
+      ['signed payload that is not JSON', await sign('bm90IGpzb24', previewKeys(KEYS))],
+      ['signed JSON of the wrong shape', await sign(btoa(JSON.stringify({ p: '/', s: 'value-high', e: Date.now() + 60_000 })).replace(/=+$/, ''), previewKeys(KEYS))],
     ];
     for (const [name, token] of bad) {
       const res = await open(token);
