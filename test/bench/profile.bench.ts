@@ -6,6 +6,7 @@
 import { applyEvents, decodeProfile, emptyProfile, encodeProfile, foldRequest } from '../../edge/profile.ts';
 import type { TailorEvent } from '../../edge/schema.ts';
 import type { Profile } from '../../edge/types.ts';
+import { quantile } from './table.ts';
 
 export interface BenchRow {
   name: string;
@@ -100,7 +101,6 @@ function measure(specs: Spec[], iterations: number): BenchRow[] {
   });
 }
 
-const quantile = (sorted: ArrayLike<number>, q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 const fmt = (x: number) => Math.round(x * 10) / 10;
 
 export async function benchProfile(iterations = 5000): Promise<BenchRow[]> {

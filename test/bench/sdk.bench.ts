@@ -5,7 +5,7 @@
  */
 import { launchBrowser, visitorUserAgent } from '../support/browser.ts';
 import type { WorkerServer } from '../support/worker-server.ts';
-import type { BenchRow } from './table.ts';
+import { quantile, type BenchRow } from './table.ts';
 
 export async function benchSdkInit(worker: WorkerServer, runs = 25): Promise<BenchRow[]> {
   const browser = await launchBrowser();
@@ -26,9 +26,7 @@ export async function benchSdkInit(worker: WorkerServer, runs = 25): Promise<Ben
       samples.push(ms);
     }
     samples.sort((a, b) => a - b);
-    const median = samples[Math.floor(samples.length / 2)]!;
-    const p99 = samples[Math.min(samples.length - 1, Math.floor(samples.length * 0.99))]!;
-    return [{ name: 'sdk: init in Chromium (parse + execute t.js)', value: median, p99, unit: 'ms', budget: 5, note: `${runs} fresh page loads` }];
+    return [{ name: 'sdk: init in Chromium (parse + execute t.js)', value: quantile(samples, 0.5), p99: quantile(samples, 0.99), unit: 'ms', budget: 5, note: `${runs} fresh page loads` }];
   } finally {
     await browser.close();
   }

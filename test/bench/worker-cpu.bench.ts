@@ -2,10 +2,11 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT } from '../support/worker-server.ts';
-import type { BenchRow } from './table.ts';
+import { quantile, type BenchRow } from './table.ts';
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const p99 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.99))]!;
+const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+const median = (xs: number[]) => quantile(sorted(xs), 0.5);
+const p99 = (xs: number[]) => quantile(sorted(xs), 0.99);
 
 export function benchWorkerCpu(): BenchRow[] {
   const out = execFileSync(join(ROOT, 'node_modules/.bin/vitest'), ['run', '--project', 'worker-bench'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
