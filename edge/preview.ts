@@ -8,6 +8,7 @@
 import { sign, verify, type SigningKeys } from './cookie.ts';
 import { escapeHtml } from './render.ts';
 import type { TailorConfig } from './schema.ts';
+import { describeRule, type SegmentExplanation } from './segments.ts';
 
 export const PREVIEW_COOKIE = 'tailor_preview';
 export const MAX_PREVIEW_TTL_MIN = 7 * 24 * 60;
@@ -58,6 +59,25 @@ export async function verifyPreview(token: string | undefined | null, keys: Sign
   } catch {
     return null;
   }
+}
+
+/** What a preview evaluates as: the granted segments and forced variants, whatever the browser's own profile. */
+export const previewOverrides = (grant: PreviewGrant) => ({ segments: grant.segments, variants: grant.variants });
+
+/**
+ * The "why am I seeing this?" explanations in preview: the page shows the granted
+ * segments, so those are what is explained (not the marketer's own profile), each
+ * with the rule a real visitor has to meet, in config order.
+ */
+export function previewExplanations(config: TailorConfig, grant: PreviewGrant): SegmentExplanation[] {
+  const granted = new Set(grant.segments);
+  const byId = new Map(config.segments.map((s) => [s.id, s]));
+  return config.segments
+    .filter((s) => granted.has(s.id))
+    .map((s) => {
+      const label = `Chosen in the preview link; real visitors: ${describeRule(s.rule, byId)}`;
+      return { id: s.id, name: s.name, group: s.group, description: s.description, matched: true, conditions: [{ text: `${label} ✓`, label, actual: null, held: true }] };
+    });
 }
 
 /** Unknown segment or variant ids in a grant request (so the API can refuse them with names). */

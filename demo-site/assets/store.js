@@ -428,14 +428,17 @@
     var slots = slotSummary();
     if (slots) why.body.appendChild(slots);
 
+    var preview = !!(data && data.preview === true); // a marketer's preview link: the page is shown as the segments it chose
+    var count = segments.length + (segments.length === 1 ? ' segment' : ' segments');
     if (!segments.length) {
-      why.body.appendChild(el('p', { text: 'You are not in any segment yet, so every slot on this page shows its default content. Browse a category, arrive from a newsletter or a social link, and look again.' }));
+      why.body.appendChild(el('p', { text: preview
+        ? 'This preview shows the page to a visitor in no segment, so every slot shows its default content.'
+        : 'You are not in any segment yet, so every slot on this page shows its default content. Browse a category, arrive from a newsletter or a social link, and look again.' }));
       return;
     }
-    why.body.appendChild(el('p', {
-      text: 'Tailor groups visitors by what they do on this site. Right now you are in ' + segments.length +
-        (segments.length === 1 ? ' segment' : ' segments') + ':',
-    }));
+    why.body.appendChild(el('p', { text: preview
+      ? 'Preview: this page is shown as the ' + count + ' chosen in the preview link, not as your own visits:'
+      : 'Tailor groups visitors by what they do on this site. Right now you are in ' + count + ':' }));
     // Segments whose offers this page shows come first, the rest in config order.
     var shown = $all('[data-tailor-slot][data-tailor-segment]').map(function (e) { return e.getAttribute('data-tailor-segment'); });
     var matched = explanations

@@ -17,6 +17,7 @@ import { CONSENT_COOKIE, refererPath, requestContext, resolveConsent } from '../
 import { batchEnvelopeSchema, eventSchema, LIMITS, type CollectReply, type TailorConfig, type TailorEvent } from '../schema.ts';
 import type { Profile } from '../types.ts';
 import { profileCookie, readProfile } from '../visitor.ts';
+import { previewOverrides } from '../preview.ts';
 import { previewGrant } from './preview.ts';
 import { sessionDeltas } from './session-deltas.ts';
 import { membershipToReport } from '../report-marker.ts';
@@ -74,8 +75,9 @@ export async function collectRoute(c: Context<AppEnv>): Promise<Response> {
   if (!parsed.ok) return jsonError(c, parsed.status, parsed.code, parsed.message);
 
   const config = c.get('config');
-  // Preview traffic is never counted: evaluate, persist nothing.
-  const consent = (await previewGrant(c)) ? 'pending' : resolveConsent(getCookie(c, CONSENT_COOKIE), c.req.header('sec-gpc') === '1', config.settings);
+  // Preview traffic is never counted: evaluate as the grant, persist nothing.
+  const grant = await previewGrant(c);
+  const consent = grant ? 'pending' : resolveConsent(getCookie(c, CONSENT_COOKIE), c.req.header('sec-gpc') === '1', config.settings);
   if (consent === 'revoked') return jsonError(c, 403, 'consent_revoked', 'the visitor revoked consent; nothing is collected');
 
   const now = visitorNow(c);
@@ -83,7 +85,7 @@ export async function collectRoute(c: Context<AppEnv>): Promise<Response> {
   const before: Profile = (consent === 'granted' ? await readProfile(c) : null) ?? emptyProfile();
   const { profile, applied } = applyEvents(before, parsed.events, { host: url.host, halfLifeDays: config.settings.interestHalfLifeDays, now });
   const context = requestContext(profile, requestCf(c), c.req.raw.headers, refererPath(c.req.raw.headers));
-  const result = evaluateVisitor(profile, config, now, context);
+  const result = evaluateVisitor(profile, config, now, context, grant ? previewOverrides(grant) : undefined);
 
   if (consent === 'granted') {
     const cookie = await profileCookie(c, result.profile);

@@ -8,7 +8,7 @@ import { Hono, type Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from '../env.ts';
 import { jsonError } from '../errors.ts';
-import { expiredPreviewPage, MAX_PREVIEW_TTL_MIN, PREVIEW_COOKIE, previewToolbar, safePath, signPreview, unknownIds, verifyPreview, type PreviewGrant } from '../preview.ts';
+import { expiredPreviewPage, MAX_PREVIEW_TTL_MIN, PREVIEW_COOKIE, previewOverrides, previewToolbar, safePath, signPreview, unknownIds, verifyPreview, type PreviewGrant } from '../preview.ts';
 import { refererPath } from '../request-context.ts';
 import { signingKeys } from '../visitor.ts';
 import type { PagePreview } from './page.ts';
@@ -37,7 +37,7 @@ export async function activePreview(c: Context<AppEnv>): Promise<PagePreview | n
   const grant = await previewGrant(c);
   if (!grant) return null;
   const toolbar = previewToolbar(grant, c.get('config'));
-  return { overrides: { segments: grant.segments, variants: grant.variants }, ...toolbar };
+  return { overrides: previewOverrides(grant), ...toolbar };
 }
 
 export const previewRoutes = new Hono<AppEnv>();

@@ -14,18 +14,22 @@ import { evaluateVisitor } from '../evaluate.ts';
 import { emptyProfile } from '../profile.ts';
 import { CONSENT_COOKIE, refererPath, requestContext, resolveConsent } from '../request-context.ts';
 import { explainSegments } from '../segments.ts';
+import { previewExplanations, previewOverrides } from '../preview.ts';
 import { forgetVisitorCookies, readProfile } from '../visitor.ts';
+import { previewGrant } from './preview.ts';
 
 export async function segmentsRoute(c: Context<AppEnv>): Promise<Response> {
   const config = c.get('config');
-  const consent = resolveConsent(getCookie(c, CONSENT_COOKIE), c.req.header('sec-gpc') === '1', config.settings);
+  const grant = await previewGrant(c);
+  // In preview the page shows the granted segments and persists nothing, so the same here.
+  const consent = grant ? 'pending' : resolveConsent(getCookie(c, CONSENT_COOKIE), c.req.header('sec-gpc') === '1', config.settings);
   const profile = (consent === 'granted' ? await readProfile(c) : null) ?? emptyProfile();
   const now = visitorNow(c);
   const context = requestContext(profile, requestCf(c), c.req.raw.headers, refererPath(c.req.raw.headers));
-  const { segments, experiments } = evaluateVisitor(profile, config, now, context);
-  const explanations = explainSegments(profile, config, now, context);
+  const { segments, experiments } = evaluateVisitor(profile, config, now, context, grant ? previewOverrides(grant) : undefined);
+  const explanations = grant ? previewExplanations(config, grant) : explainSegments(profile, config, now, context);
   c.header('cache-control', 'private, no-store');
-  return c.json({ segments, experiments, consent, explanations });
+  return c.json({ segments, experiments, consent, explanations, ...(grant && { preview: true }) });
 }
 
 export async function consentRoute(c: Context<AppEnv>): Promise<Response> {

@@ -109,6 +109,13 @@ describe.runIf(run)('dashboard in Chromium', () => {
     await expect.poll(() => view.locator('[data-tailor-slot="banner"]').getAttribute('data-tailor-segment')).toBe('social-users');
     await expect.poll(() => view.locator('#tailor-preview').isVisible()).toBe(true);
     expect(await view.locator('#tailor-preview').innerText()).toContain('Social');
+    // "Why am I seeing this?" explains the previewed segment, not the marketer's own visits.
+    await view.locator('[data-tailor-why]').first().click();
+    await view.waitForSelector('#tailor-why .why-seg');
+    const why = await view.locator('#tailor-why').innerText();
+    expect(why).toContain('chosen in the preview link');
+    expect(await view.locator('#tailor-why .why-seg h3').allInnerTexts()).toEqual([expect.stringMatching(/^Social/)]);
+    await view.keyboard.press('Escape');
     // Exit leaves preview: the same browser sees the page as itself again.
     await view.click('#tailor-preview a[href="/__tailor/preview/exit"]');
     await expect.poll(() => view.locator('#tailor-preview').count()).toBe(0);

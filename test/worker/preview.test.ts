@@ -39,6 +39,37 @@ describe('marketer preview', () => {
     expect(await rowCount('segment_members')).toBe(membersBefore);
   });
 
+  it('"why am I seeing this?" and collect answer as the preview, not as the marketer\'s own profile', async () => {
+    const jar = new Jar();
+    // The marketer's own browser is a social visitor with a profile of its own.
+    await (await visit('/', { jar, headers: { referer: 'https://t.co/x' } })).text();
+    const own = (await (await visit('/__tailor/segments', { jar, headers: { accept: 'application/json' } })).json()) as { segments: string[] };
+    expect(own.segments).toContain('social-users');
+
+    const { url } = (await (await mint({ path: '/', segments: ['interest-camping'], variants: {} })).json()) as { url: string };
+    await visit(new URL(url).pathname + new URL(url).search, { jar });
+    const why = await visit('/__tailor/segments', { jar, headers: { accept: 'application/json' } });
+    const body = (await why.json()) as { segments: string[]; consent: string; preview?: boolean; explanations: { id: string; matched: boolean; conditions: { label: string; held: boolean }[] }[] };
+    expect(body.preview).toBe(true);
+    expect(body.consent).toBe('pending');
+    expect(body.segments).toEqual(['interest-camping']);
+    expect(body.explanations.map((x) => x.id)).toEqual(['interest-camping']);
+    expect(body.explanations[0]!.matched).toBe(true);
+    expect(body.explanations[0]!.conditions[0]!.label).toMatch(/^Chosen in the preview link; real visitors: .*camping/i);
+    // An SDK batch from the preview page gets the previewed offers back, and sets no cookie.
+    const reply = await collect([pageEvent('http://localhost/')], { jar });
+    const data = (await reply.json()) as { segments: string[]; slots: Record<string, { segment: string }> };
+    expect(data.segments).toEqual(['interest-camping']);
+    expect(Object.values(data.slots).map((x) => x.segment)).toContain('interest-camping');
+    expect(Object.values(data.slots).map((x) => x.segment)).not.toContain('social-users');
+
+    // Leaving preview: the browser is itself again.
+    await visit('/__tailor/preview/exit', { jar });
+    const after = (await (await visit('/__tailor/segments', { jar, headers: { accept: 'application/json' } })).json()) as { segments: string[]; preview?: boolean };
+    expect(after.preview).toBeUndefined();
+    expect(after.segments).toContain('social-users');
+  });
+
   it('an expired link gets a clear 403 page', async () => {
     const token = await signPreview({ path: '/', segments: ['interest-bags'], variants: {}, expires: Date.now() - 1000 }, { current: TEST_SECRET });
     const res = await visit(`/__tailor/preview?t=${encodeURIComponent(token)}`);
