@@ -5,6 +5,7 @@ import { sign, verify, visitorCookie, type SigningKeys } from './cookie.ts';
 import type { AppEnv } from './env.ts';
 import { decodeProfile, encodeProfile } from './profile.ts';
 import { REPORT_COOKIE } from './reporting.ts';
+import { CONSENT_COOKIE, resolveConsent, type Consent } from './request-context.ts';
 import type { Profile } from './types.ts';
 
 export const PROFILE_COOKIE = 'tailor_p';
@@ -35,4 +36,9 @@ export async function profileCookie(c: Context<AppEnv>, profile: Profile): Promi
 /** Set-Cookies that forget this browser's profile and its report marker (revoked consent, SDK reset()). */
 export function forgetVisitorCookies(c: Context<AppEnv>): string[] {
   return [profileCookieName(c.req.url), REPORT_COOKIE].map((name) => visitorCookie(c.req.url, name, '', { maxAge: 0 }));
+}
+
+/** This request's consent: pending in preview (evaluate, persist nothing), else the consent cookie, Sec-GPC and the site's default. */
+export function requestConsent(c: Context<AppEnv>, inPreview: boolean): Consent {
+  return inPreview ? 'pending' : resolveConsent(getCookie(c, CONSENT_COOKIE), c.req.header('sec-gpc') === '1', c.get('config').settings);
 }

@@ -7,16 +7,15 @@
  */
 import { requestCf, visitorNow } from '../clock.ts';
 import type { Context } from 'hono';
-import { getCookie } from 'hono/cookie';
 import type { AppEnv } from '../env.ts';
 import { jsonError } from '../errors.ts';
 import { evaluateVisitor } from '../evaluate.ts';
 import { applyEvents, emptyProfile } from '../profile.ts';
 import { writeReport } from '../reporting.ts';
-import { CONSENT_COOKIE, refererPath, requestContext, resolveConsent } from '../request-context.ts';
+import { refererPath, requestContext } from '../request-context.ts';
 import { batchEnvelopeSchema, eventSchema, LIMITS, type CollectReply, type TailorConfig, type TailorEvent } from '../schema.ts';
 import type { Profile } from '../types.ts';
-import { profileCookie, readProfile } from '../visitor.ts';
+import { profileCookie, readProfile, requestConsent } from '../visitor.ts';
 import { previewOverrides } from '../preview.ts';
 import { previewGrant } from './preview.ts';
 import { sessionDeltas } from './session-deltas.ts';
@@ -77,7 +76,7 @@ export async function collectRoute(c: Context<AppEnv>): Promise<Response> {
   const config = c.get('config');
   // Preview traffic is never counted: evaluate as the grant, persist nothing.
   const grant = await previewGrant(c);
-  const consent = grant ? 'pending' : resolveConsent(getCookie(c, CONSENT_COOKIE), c.req.header('sec-gpc') === '1', config.settings);
+  const consent = requestConsent(c, !!grant);
   if (consent === 'revoked') return jsonError(c, 403, 'consent_revoked', 'the visitor revoked consent; nothing is collected');
 
   const now = visitorNow(c);

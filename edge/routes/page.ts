@@ -5,7 +5,6 @@
  */
 import { requestCf, visitorNow } from '../clock.ts';
 import type { Context } from 'hono';
-import { getCookie } from 'hono/cookie';
 import { isbot } from 'isbot';
 import type { AppEnv } from '../env.ts';
 import { evaluateVisitor, type Overrides } from '../evaluate.ts';
@@ -14,10 +13,10 @@ import { personaliseDocument, recentPage, rememberDocument } from '../page-templ
 import type { PageAnnotations, PersonaliseHooks } from '../personalise.ts';
 import { emptyProfile, foldRequest } from '../profile.ts';
 import { isEmptyReport, writeReport } from '../reporting.ts';
-import { CONSENT_COOKIE, randomId, requestContext, resolveConsent } from '../request-context.ts';
+import { randomId, requestContext } from '../request-context.ts';
 import type { RenderedSlot } from '../render.ts';
 import type { Profile } from '../types.ts';
-import { forgetVisitorCookies, profileCookie, readProfile } from '../visitor.ts';
+import { forgetVisitorCookies, profileCookie, readProfile, requestConsent } from '../visitor.ts';
 import { sessionDeltas } from './session-deltas.ts';
 import { membershipToReport } from '../report-marker.ts';
 
@@ -70,7 +69,7 @@ export async function pageRoute(c: Context<AppEnv>, preview?: PagePreview): Prom
   }
 
   const config = c.get('config');
-  const consent = preview ? 'pending' : resolveConsent(getCookie(c, CONSENT_COOKIE), req.headers.get('sec-gpc') === '1', config.settings);
+  const consent = requestConsent(c, !!preview);
   const now = visitorNow(c);
   // The same document again (edge-cached copy, static asset): filled from its template, not re-parsed.
   const documentId = documentIdOf(origin);

@@ -5,24 +5,23 @@
  * and POST /__tailor/reset (forget the profile).
  */
 import type { Context } from 'hono';
-import { getCookie } from 'hono/cookie';
 import { requestCf, visitorNow } from '../clock.ts';
 import { visitorCookie } from '../cookie.ts';
 import type { AppEnv } from '../env.ts';
 import { jsonError } from '../errors.ts';
 import { evaluateVisitor } from '../evaluate.ts';
 import { emptyProfile } from '../profile.ts';
-import { CONSENT_COOKIE, refererPath, requestContext, resolveConsent } from '../request-context.ts';
+import { CONSENT_COOKIE, refererPath, requestContext } from '../request-context.ts';
 import { explainSegments } from '../segments.ts';
 import { previewExplanations, previewOverrides } from '../preview.ts';
-import { forgetVisitorCookies, readProfile } from '../visitor.ts';
+import { forgetVisitorCookies, readProfile, requestConsent } from '../visitor.ts';
 import { previewGrant } from './preview.ts';
 
 export async function segmentsRoute(c: Context<AppEnv>): Promise<Response> {
   const config = c.get('config');
   const grant = await previewGrant(c);
   // In preview the page shows the granted segments and persists nothing, so the same here.
-  const consent = grant ? 'pending' : resolveConsent(getCookie(c, CONSENT_COOKIE), c.req.header('sec-gpc') === '1', config.settings);
+  const consent = requestConsent(c, !!grant);
   const profile = (consent === 'granted' ? await readProfile(c) : null) ?? emptyProfile();
   const now = visitorNow(c);
   const context = requestContext(profile, requestCf(c), c.req.raw.headers, refererPath(c.req.raw.headers));
