@@ -13,7 +13,7 @@ import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { serialize } from 'hono/utils/cookie';
 import { timingSafeEqual } from 'hono/utils/buffer';
-import { sign, verify, type SigningKeys } from './cookie.ts';
+import { deriveKeys, sign, verify, type SigningKeys } from './cookie.ts';
 import { randomId } from './request-context.ts';
 import type { AppEnv, Env } from './env.ts';
 
@@ -48,8 +48,7 @@ export async function tokensEqual(given: string, expected: string): Promise<bool
 /** Session keys are separate from the profile cookie's (domain-separated), and tied to the admin token. */
 function sessionKeys(env: Pick<Env, 'TAILOR_ADMIN_TOKEN' | 'TAILOR_SECRET' | 'TAILOR_SECRET_PREVIOUS'>): SigningKeys | null {
   if (adminUnavailable(env)) return null;
-  const derive = (secret: string) => `tailor-admin-session\u0000${secret}\u0000${env.TAILOR_ADMIN_TOKEN}`;
-  return { current: derive(env.TAILOR_SECRET!), previous: env.TAILOR_SECRET_PREVIOUS ? derive(env.TAILOR_SECRET_PREVIOUS) : undefined };
+  return deriveKeys({ current: env.TAILOR_SECRET!, previous: env.TAILOR_SECRET_PREVIOUS }, 'tailor-admin-session', env.TAILOR_ADMIN_TOKEN!);
 }
 
 /** A signed session value (exported for tests, which also mint expired ones with `now`). */

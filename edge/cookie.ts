@@ -20,6 +20,16 @@ interface Key {
   key: CryptoKey;
 }
 
+/**
+ * Keys for another kind of signed value, derived from the site's secrets under its
+ * own label (and any context, such as the admin token): nothing signed for one
+ * purpose ever verifies for another, and TAILOR_SECRET_PREVIOUS keeps working.
+ */
+export function deriveKeys(keys: SigningKeys, label: string, ...context: string[]): SigningKeys {
+  const derive = (secret: string) => [label, secret, ...context].join('\u0000');
+  return { current: derive(keys.current), previous: keys.previous ? derive(keys.previous) : undefined };
+}
+
 // Imported keys are cached per isolate: importKey + digest per request would dominate the hot path.
 const keyCache = new Map<string, Promise<Key>>();
 

@@ -5,7 +5,7 @@
  * marketer can click around the site in preview; preview traffic is never
  * counted and never cached.
  */
-import { sign, verify, type SigningKeys } from './cookie.ts';
+import { deriveKeys, sign, verify, type SigningKeys } from './cookie.ts';
 import { escapeHtml } from './render.ts';
 import type { TailorConfig } from './schema.ts';
 import { describeRule, type SegmentExplanation } from './segments.ts';
@@ -30,15 +30,8 @@ export function safePath(path: unknown): string {
   return typeof path === 'string' && path.startsWith('/') && !path.startsWith('//') && !path.startsWith('/__tailor/') && path.length <= 512 ? path : '/';
 }
 
-/**
- * Preview keys are derived from the site's secrets under their own label
- * (domain separation), so nothing else signed with TAILOR_SECRET (a profile
- * cookie, say) can ever verify as a preview grant, whatever its payload.
- */
-export function previewKeys(keys: SigningKeys): SigningKeys {
-  const derive = (secret: string) => `tailor-preview\u0000${secret}`;
-  return { current: derive(keys.current), previous: keys.previous ? derive(keys.previous) : undefined };
-}
+/** Preview grants have keys of their own, so a profile cookie can never verify as one, whatever its payload. */
+export const previewKeys = (keys: SigningKeys): SigningKeys => deriveKeys(keys, 'tailor-preview');
 
 export async function signPreview(grant: PreviewGrant, keys: SigningKeys, now = Date.now()): Promise<string> {
   const payload = b64(JSON.stringify({ p: grant.path, s: grant.segments, v: grant.variants, e: grant.expires }));
